@@ -1,0 +1,115 @@
+"""Who may do what: named predicates used by views, the API and templates alike.
+
+Every predicate takes the acting user (possibly anonymous) and the object. The
+role x action table is tested in tests/test_permissions.py.
+"""
+from __future__ import annotations
+
+from gore_tracker.commitments import rules
+from gore_tracker.users.models import Role
+
+MANAGERS = (Role.ADMIN, Role.COORDINATOR)
+
+
+def _role(user) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role
+
+
+def can_view(user) -> bool:
+    """Every active account sees every meeting and commitment."""
+    return _role(user) is not None
+
+
+def is_admin(user) -> bool:
+    return _role(user) == Role.ADMIN
+
+
+def can_manage_users(user) -> bool:
+    return is_admin(user)
+
+
+def can_manage_organizations(user) -> bool:
+    return is_admin(user)
+
+
+def can_record_meeting(user, sector_id: int | None = None) -> bool:
+    """Record a new acta; a liaison only for their own sector (when ``sector_id`` is known)."""
+    role = _role(user)
+    if role in MANAGERS:
+        return True
+    if role == Role.LIAISON:
+        return sector_id is None or sector_id == user.organization_id
+    return False
+
+
+def can_import_actas(user) -> bool:
+    """Upload acta PDFs to import: whoever may record an acta."""
+    return can_record_meeting(user)
+
+
+def can_see_all_drafts(user) -> bool:
+    return _role(user) in MANAGERS
+
+
+def can_manage_draft(user, draft) -> bool:
+    """See, review, confirm, retry or discard an import draft: its uploader (while they may
+    still import), or any admin or coordinator."""
+    if not can_import_actas(user):
+        return False
+    return can_see_all_drafts(user) or draft.uploaded_by_id == user.id
+
+
+def can_edit_meeting(user, meeting) -> bool:
+    role = _role(user)
+    if role in MANAGERS:
+        return True
+    return role == Role.LIAISON and meeting.sector_id == user.organization_id
+
+
+def is_commitment_manager(user, commitment) -> bool:
+    """Admins, coordinators and the liaisons of the commitment's sector."""
+    role = _role(user)
+    if role in MANAGERS:
+        return True
+    return role == Role.LIAISON and commitment.sector_id == user.organization_id
+
+
+def is_commitment_officer(user, commitment) -> bool:
+    """A regional officer of the commitment's regional government."""
+    return _role(user) == Role.REGIONAL_OFFICER and commitment.region_id == user.organization_id
+
+
+def can_update(user, commitment) -> bool:
+    """May post any update at all on this commitment (the update form is shown)."""
+    if is_commitment_manager(user, commitment):
+        return True
+    return is_commitment_officer(user, commitment) and commitment.status in rules.OFFICER_TRANSITIONS
+
+
+def can_transition(user, commitment, new_status: str) -> bool:
+    if is_commitment_manager(user, commitment):
+        return True
+    return is_commitment_officer(user, commitment) and rules.officer_may(commitment.status, new_status)
+
+
+def allowed_statuses(user, commitment) -> list[str]:
+    """The statuses this user may move the commitment to, current one included when allowed."""
+    return [
+        s for s in rules.STATUSES
+        if rules.is_valid_transition(commitment.status, s) and can_transition(user, commitment, s)
+    ]
+
+
+def can_change_due(user, commitment) -> bool:
+    return is_commitment_manager(user, commitment)
+
+
+def can_validate(user, commitment) -> bool:
+    return commitment.status == rules.POR_VALIDAR and is_commitment_manager(user, commitment)
+
+
+def can_edit_details(user, commitment) -> bool:
+    """Deliverable, target, CUI and responsible bodies."""
+    return is_commitment_manager(user, commitment)
