@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -151,6 +152,9 @@ def run_child(task: str, path: Path, limits: Limits, *, options: dict | None = N
             tempfile.TemporaryFile() as err:
         stdin.write(json.dumps(request).encode())
         stdin.seek(0)
+        # A child's ru_maxrss starts at this process's peak (Linux carries the high-water
+        # mark of the forking process across exec), so only a peak above it is the child's.
+        inherited = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         proc = subprocess.Popen(
             [sys.executable, "-c", "from importers.acta_pdf.sandbox import child_main; child_main()"],
             stdin=stdin, stdout=out, stderr=err, env=_child_env(), cwd=str(_ROOT),
@@ -176,7 +180,7 @@ def run_child(task: str, path: Path, limits: Limits, *, options: dict | None = N
             raise ActaParseError(reason, page, message)
         if "result" in answer and isinstance(answer["result"], dict):
             return answer["result"]
-    raise _death(status, usage, limits)
+    raise _death(status, usage, limits, inherited)
 
 
 def _wait(proc: subprocess.Popen, wall: float):
@@ -225,15 +229,17 @@ def _limit_message(reason: str, limit: str) -> str:
     return f"{REASONS[reason][:-1]} (límite: {limit})."
 
 
-def _death(status: int, usage, limits: Limits) -> ActaParseError:
-    """Why a child ended without an answer."""
+def _death(status: int, usage, limits: Limits, inherited_maxrss: int = 0) -> ActaParseError:
+    """Why a child ended without an answer. ``inherited_maxrss`` (KiB) is the parent's peak
+    when it started the child: a child peak not above it says nothing about the child."""
     cpu = usage.ru_utime + usage.ru_stime
     memory = f"{limits.max_memory // _MB} MB"
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= limits.cpu_seconds - 0.5):
             return ActaParseError("timeout", None, _limit_message("timeout", f"{limits.cpu_seconds} s de CPU"))
-        if sig == signal.SIGKILL or usage.ru_maxrss * 1024 >= limits.max_memory * 0.5:
+        own_peak = usage.ru_maxrss if usage.ru_maxrss > inherited_maxrss else 0
+        if sig == signal.SIGKILL or own_peak * 1024 >= limits.max_memory * 0.5:
             # the kernel's OOM killer, or a library that aborts when an allocation fails
             return ActaParseError("memory", None, _limit_message("memory", memory))
     elif os.WIFEXITED(status) and os.WEXITSTATUS(status) == _EXIT_MEMORY:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -15,7 +17,8 @@ from importers.acta_pdf import REASONS, ActaParseError, sandbox
 from importers.acta_pdf.sandbox import Limits, probe_file, run_child, run_parse
 from tests.importers import hostile
 
-ACTAS = Path(__file__).resolve().parent.parent / "fixtures" / "actas"
+ROOT = Path(__file__).resolve().parents[2]
+ACTAS = ROOT / "tests" / "fixtures" / "actas"
 MANIFEST = json.loads((ACTAS / "manifest.json").read_text("utf-8"))["files"]
 TEXT = ACTAS / "acta-2017-10-02-produce.pdf"
 SCAN = ACTAS / "acta-2018-06-06-mvcs-scan.pdf"
@@ -125,6 +128,19 @@ def test_a_crashing_child_is_a_failure():
     _fails(TEXT, "failed", parser="aborts")
 
 
+def test_a_crashing_child_of_a_big_parent_is_still_a_failure_not_memory():
+    # Linux hands a child its parent's peak RSS across exec: a parent (a long test run, a
+    # web worker) bigger than half the limit must not make every crash look like memory.
+    script = (
+        "import sys; from tests.importers.test_sandbox import _fails, TEXT\n"
+        "big = bytearray(400 * 1024 * 1024)\n"
+        "for i in range(0, len(big), 4096): big[i] = 1\n"
+        "_fails(TEXT, 'failed', parser='aborts')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/status").read_text()
@@ -184,3 +200,11 @@ def test_how_a_silent_death_is_explained(status, reason):
 
     assert sandbox._death(status, Usage(), SMALL).reason == reason
 
+
+def test_a_peak_no_higher_than_the_parents_is_not_the_childs():
+    class Usage:
+        ru_utime = ru_stime = 0.1
+        ru_maxrss = 400 * 1024  # KiB, above half of SMALL's 512 MB
+
+    assert sandbox._death(signal.SIGABRT, Usage(), SMALL).reason == "memory"
+    assert sandbox._death(signal.SIGABRT, Usage(), SMALL, inherited_maxrss=400 * 1024).reason == "failed"
