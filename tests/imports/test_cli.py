@@ -278,9 +278,6 @@ def test_missing_path_is_a_failure(runner, stub, make, tmp_path):
 
 @real_parser
 @needs_ocr
-@pytest.mark.xfail(strict=False, reason="the parser reads acta-2017-04-11-pcm-scan.pdf (OCR) with an extra, "
-                   "empty Ucayali block, so record_acta refuses it (two Ucayali blocks) instead of finding "
-                   "it already recorded")
 def test_real_parser_import_the_samples_twice_imports_each_acta_once(runner, small_limits, make):
     """The issue's "done when": each acta once, scans skipped as already recorded."""
     admin = make.user("admin")
