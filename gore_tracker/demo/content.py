@@ -102,7 +102,8 @@ SECTOR_PEOPLE = {
 }
 
 # The sessions, newest last. ``days_ago`` is counted back from the day the demo is loaded,
-# so that some commitments are always overdue and some due soon.
+# so that some commitments are always overdue and some due soon; ``due_soon`` makes the first
+# N commitments of each region block fall due within the next two weeks.
 SESSIONS = [
     dict(sector="MTC", body="GORE Ejecutivo", edition=5, session_type="ordinaria", modality="presencial",
          days_ago=470, place="Huamanga", regions=["Apurímac", "Ayacucho", "Huancavelica", "Junín"], per_region=5),
@@ -127,7 +128,8 @@ SESSIONS = [
          days_ago=40, place="Abancay", regions=["Cusco", "Puno", "Ayacucho", "Huancavelica", "Apurímac"],
          per_region=4),
     dict(sector="MTC", body="GORE Ejecutivo", edition=None, session_type="extraordinaria", modality="virtual",
-         days_ago=12, place=None, regions=["Cusco", "Junín", "Huánuco", "Loreto"], per_region=4),
+         days_ago=12, place=None, regions=["Cusco", "Junín", "Huánuco", "Loreto"], per_region=4,
+         due_soon=2),
 ]
 
 OTHER_TOPICS = [

@@ -220,7 +220,11 @@ class _Builder:
                     target = rng.randint(*tpl["n"]) if "n" in tpl else None
                     if target and target >= 1000:
                         target = round(target, -2)
-                    due = day + timedelta(days=rng.randint(*tpl["due"])) if rng.random() < 0.92 else None
+                    if number <= spec.get("due_soon", 0):
+                        # so that each region's home page has something due within two weeks
+                        due = self.today + timedelta(days=rng.randint(2, 13))
+                    else:
+                        due = day + timedelta(days=rng.randint(*tpl["due"])) if rng.random() < 0.92 else None
                     # The printed responsible text, less the bodies linked as organizations.
                     linked = {fold(o.format(**fill)) for o in tpl["o"]}
                     responsible = "; ".join(p for p in tpl["r"].split("; ") if fold(p) not in linked) or None

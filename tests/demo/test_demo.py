@@ -11,6 +11,7 @@ from gore_tracker.commitments.models import Commitment, StatusUpdate
 from gore_tracker.demo import operations as demo
 from gore_tracker.extensions import db
 from gore_tracker.meetings.models import Meeting
+from gore_tracker.organizations import operations as orgs
 from gore_tracker.organizations.models import Organization
 from gore_tracker.users import operations as users
 from gore_tracker.users.models import Role, User
@@ -51,6 +52,9 @@ def test_demo_load_builds_a_realistic_data_set(runner, loaded):
     assert _count(Commitment, open_, Commitment.due < today) >= 10                      # overdue
     assert _count(Commitment, open_, Commitment.due >= today,
                   Commitment.due <= today + timedelta(days=14)) >= 3                    # due soon
+    cusco = orgs.find_region("Cusco")
+    assert _count(Commitment, open_, Commitment.region_id == cusco.id, Commitment.due >= today,
+                  Commitment.due <= today + timedelta(days=14)) >= 2  # the demo officer's home shows some
 
     # Different sectors and bodies.
     sectors = set(db.session.scalars(select(Organization.code).join(
