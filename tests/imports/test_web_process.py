@@ -70,8 +70,6 @@ def spawned(app, monkeypatch):
 @pytest.mark.parametrize("parser", [STUB, None], ids=["stub-parser", "real-parser"])
 def test_upload_starts_a_worker_process_that_fills_the_draft(app, client, login_as, make, sqlite_only,
                                                               spawned, parser):
-    if parser is None:
-        pytest.importorskip("importers.acta_pdf.parser", reason="the acta parser is not there yet")
     app.config["IMPORT_SPAWN"] = True
     app.config["IMPORT_PARSER"] = parser
     login_as(make.user("liaison", "MINSA"))
