@@ -173,8 +173,19 @@ def requeue(draft: ImportDraft) -> None:
     db.session.flush()
 
 
+# Failures that are the file's own: reading it again gives the same answer, so the page
+# offers no retry (the liaison fixes the file and uploads it again). Any other failure —
+# time or memory on a busy machine, OCR not installed yet, an interrupted worker — may
+# go otherwise on another try.
+FILE_FAULTS = frozenset({"empty", "not-pdf", "truncated", "encrypted", "not-acta", "bomb", "circular"})
+
+
 def can_retry(draft: ImportDraft) -> bool:
-    return draft.meeting_id is None and (draft.status == DraftStatus.FAILED or is_stale(draft))
+    if draft.meeting_id is not None:
+        return False
+    if draft.status == DraftStatus.FAILED:
+        return draft.error_reason not in FILE_FAULTS
+    return is_stale(draft)
 
 
 def discard(draft: ImportDraft) -> None:

@@ -64,8 +64,9 @@ def _render_index(form: UploadForm, status: int = 200, notes=()):
     page = db.paginate(drafts.drafts_for(current_user), per_page=PER_PAGE, error_out=False)
     stale = {d.id for d in page.items if drafts.is_stale(d)}
     active = [d.id for d in page.items if d.is_active and d.id not in stale]
+    retryable = {d.id for d in page.items if drafts.can_retry(d)}
     return render_template(
-        "imports/index.html", form=form, page=page, stale=stale, active=active, notes=notes,
+        "imports/index.html", form=form, page=page, stale=stale, active=active, retryable=retryable, notes=notes,
         action_form=ActionForm(formdata=None), max_bytes=_mb(current_app.config["IMPORT_MAX_BYTES"]),
         max_files=max_files(), show_uploader=permissions.can_see_all_drafts(current_user),
     ), status

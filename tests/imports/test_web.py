@@ -501,6 +501,24 @@ def test_retry_a_failed_draft(app, client, login_as, make, monkeypatch):
     assert drafts()[0].status == "ready"
 
 
+@pytest.mark.parametrize(("reason", "offered"), [("encrypted", False), ("not-acta", False), ("bomb", False),
+                                                ("timeout", True), ("memory", True), ("ocr-unavailable", True)])
+def test_retry_is_offered_only_where_another_try_can_help(app, client, login_as, make, monkeypatch,
+                                                         reason, offered):
+    from importers.acta_pdf import ActaParseError
+
+    login_as(make.user("liaison", "MINSA"))
+    stand_in(monkeypatch, error=ActaParseError(reason))
+    upload(client, SEED, expect=302)
+    [draft] = drafts()
+    worker.run(draft.id)
+    page = client.get("/importar").get_data(as_text=True)
+    assert ActaParseError(reason).message in page
+    assert (f"/importar/{draft.id}/reintentar" in page) is offered
+    client.post(f"/importar/{draft.id}/reintentar", data={"csrf_token": csrf_from(page)})
+    assert drafts()[0].status == ("queued" if offered else "failed")
+
+
 def test_discard(app, client, login_as, make):
     login_as(make.user("liaison", "MINSA"))
     upload(client, SEED, expect=302)
