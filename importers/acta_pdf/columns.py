@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 
 from .layout import Cell, Line, Row, Word
-from .text import fold, match_label
+from .text import fold, is_bullet_glyph, match_label
 
 
 @dataclass
@@ -20,6 +20,7 @@ class Column:
     start: float
     end: float
     role: str | None = None  # "topic" | "commitment" | "responsible" | "due" | "mixed" | "region" | "sector" | "label"
+    lead: float | None = None  # where the whitespace in front of the column begins
 
 
 def gutters(lines: list[Line], min_gap: float = 6.0, noise: int = 0) -> list[tuple[float, float]]:
@@ -75,15 +76,29 @@ def coverage(lines: list[Line], lo: float, n: int) -> list[int]:
     return out
 
 
-def split_line(line: Line, starts: list[float]) -> list[list[Word]]:
-    """Words of a line per column (a word belongs to the column its left edge falls in)."""
+def split_line(line: Line, starts: list[float], leads: list[float | None] | None = None) -> list[list[Word]]:
+    """Words of a line per column (a word belongs to the column its left edge falls in).
+    ``leads``: where the whitespace in front of each column begins; a word that begins
+    inside that whitespace, apart from the words before it (a centred cell's longer line),
+    belongs to the column on its right."""
     parts: list[list[Word]] = [[] for _ in starts]
-    for w in line.words:
+    ws = line.words
+    ks = []
+    for w in ws:
         k = 0
         for i, s in enumerate(starts):
             # a word that straddles a boundary (OCR glued "de|La") goes by its centre
             if w.x0 >= s - 3 or (i > 0 and w.cx >= s):
                 k = i
+        ks.append(k)
+    if leads:
+        for j in range(len(ws) - 2, 0, -1):
+            k = ks[j] + 1
+            if k < len(starts) and leads[k] is not None and leads[k] <= ws[j].x0 < starts[k] - 3 and ks[j + 1] == k:
+                before, after = ws[j].x0 - ws[j - 1].x1, ws[j + 1].x0 - ws[j].x1
+                if before >= 5 and before >= 2 * max(after, 0.5):
+                    ks[j] = k
+    for w, k in zip(ws, ks):
         parts[k].append(w)
     return parts
 
@@ -170,7 +185,8 @@ def commitment_columns(lines: list[Line], is_full) -> list[Column]:
         if anchor is not None and anchor > left + 20 and not any(anchor - 15 <= s <= anchor + 3 for s in starts):
             starts.append(anchor - 2)
     starts.sort()
-    cols = [Column(s, starts[i + 1] if i + 1 < len(starts) else 1e9) for i, s in enumerate(starts)]
+    leads = {g[1]: g[0] for g in gs}
+    cols = [Column(s, starts[i + 1] if i + 1 < len(starts) else 1e9, lead=leads.get(s)) for i, s in enumerate(starts)]
 
     def col_at(x):
         for c in cols:
@@ -234,13 +250,19 @@ def commitment_columns(lines: list[Line], is_full) -> list[Column]:
     # their left neighbour; right of the commitment column, a column behind a clear gutter
     # with text on enough lines is an unnamed RESPONSABLE / PLAZO column.
     ci = next((i for i, c in enumerate(cols) if c.role in ("commitment", "mixed")), None)
+    # the table's cell padding: the gutter in front of the commitment column, a known boundary
+    known = max((g[1] - g[0] for g in gs if ci is not None and abs(g[1] - cols[ci].start) < 1), default=0)
     merged: list[Column] = []
     for i, c in enumerate(cols):
         if c.role is None and merged:
             if ci is not None and i > ci:
                 gap = max((g[1] - g[0] for g in gs if abs(g[1] - c.start) < 1), default=0)
                 pop = sum(1 for ln in body if any(c.start - 3 <= w.x0 < c.end for w in ln.words))
-                if gap >= 10 and pop >= max(2, len(body) // 10):
+                # a clear gutter, or one as wide as the known column gap with the text beside it
+                # starting flush on one edge (a column, not a river in justified text)
+                flush = sum(1 for ln in body if any(abs(w.x0 - c.start) < 1.5 for w in ln.words))
+                clear = gap >= 10 or (known and gap >= 0.8 * known and flush >= max(3, pop // 2))
+                if clear and pop >= max(2, len(body) // 10):
                     c.role = "extra"
                     merged.append(c)
                     continue
@@ -320,7 +342,7 @@ def rows_from_lines(lines: list[Line], cols: list[Column], is_full, starts_row, 
             rows.append(Row(ln.page, [cell], ln.x0, ln.x1, ln.top, ln.bottom, ruled=False))
             cur = None
             continue
-        parts = split_line(ln, starts)
+        parts = split_line(ln, starts, [c.lead for c in cols])
         opens = starts_row(ln, parts, cols)  # always called: it may track the previous line
         if cur is None or cur.page != ln.page or opens:
             cells = [Cell(c.start, c.end, ln.top, ln.bottom, []) for c in cols]
@@ -337,15 +359,18 @@ def rows_from_lines(lines: list[Line], cols: list[Column], is_full, starts_row, 
 # ----------------------------------------------------------------------------- attendees
 
 
-def attendee_split(lines: list[Line], region_x: float | None, sector_x: float | None) -> float | None:
-    """x where the sector column starts in a borderless two-column attendee list."""
+def attendee_split(lines: list[Line], region_x: float | None, sector_x: float | None,
+                   lookalikes: bool = True) -> float | None:
+    """x where the sector column starts in a borderless two-column attendee list
+    (``lookalikes``: OCR text, where a bullet may read as "e")."""
     body = [ln for ln in lines if len(ln.words) > 0]
     if not body:
         return None
     gs = gutters(body, min_gap=5.0, noise=max(0, len(body) // 30))
     # bullets in the middle of a line start the second list
+    letters = "oe" if lookalikes else "o"
     mid = sorted(w.x0 for ln in body for w in ln.words[1:]
-                 if len(w.text) == 1 and w.text in "▪•·●○■□◦‣⁃∙➢➤►▶✓✔*»«=+~>¤§¢©®◆◇❖oe")
+                 if len(w.text) == 1 and (w.text in letters or (w.text not in "-–—" and is_bullet_glyph(w.text))))
     # at least two such bullets, one under the other
     mid = [x for i, x in enumerate(mid) if any(abs(x - y) < 5 for j, y in enumerate(mid) if j != i)]
     if mid and (region_x is None or mid[0] > region_x + 20):

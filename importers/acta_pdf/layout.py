@@ -105,6 +105,9 @@ class Row:
     def nonempty(self) -> list[Cell]:
         return [c for c in self.cells if not c.empty]
 
+    def lines(self) -> list[Line]:
+        return [ln for c in self.cells for ln in c.lines]
+
     @property
     def full(self) -> bool:
         """One cell spanning (nearly) the whole row: a merged title row."""
@@ -127,6 +130,7 @@ class Page:
     ruled: bool  # has vector tables
     ocr_text: bool = False  # text layer looks like OCR output (GlyphLessFont)
     garbled: bool = False   # most glyphs have no Unicode mapping
+    bands: list = field(default_factory=list)  # texts of the running header/footer, removed
 
 
 # ----------------------------------------------------------------------------- words -> lines
@@ -170,12 +174,22 @@ def _is_bold(fontname: str) -> bool:
 _CID = re.compile(r"\(cid:\d+\)")
 
 
+_PUA = re.compile("[\ue000-\uf8ff]+")
+
+
 def _glyph_text(text: str) -> str:
-    """Glyphs without a Unicode mapping come out as "(cid:N)": alone they are almost always
-    list bullets (Word's Symbol bullet, Helvetica's 0x7F); inside a word they are dropped."""
+    """Glyphs without a Unicode mapping come out as "(cid:N)", symbol-font glyphs (Word's
+    Symbol and Wingdings bullets) as private-use characters (U+F0B7, U+F0A7, ...): opening a
+    word they are list bullets, "•"; inside a word they are dropped."""
     if _CID.fullmatch(text) or re.fullmatch(r"(?:\(cid:\d+\))+", text):
         return "•"
-    return _CID.sub("", text)
+    text = _CID.sub("", text)
+    m = _PUA.match(text)
+    if m:
+        text = "•" + _PUA.sub("", text[m.end():])
+    elif _PUA.search(text):
+        text = _PUA.sub("", text)
+    return text
 
 
 _OCR_NOISE = re.compile(r"^[|¦\[\]{}!_~`'\"”“‘’,.:;]+$")
@@ -292,6 +306,8 @@ def read_page(page, number: int, *, find_tables: bool = True, max_chars: int | N
     words = [w for w in words if w.text]
     if ocr_text:
         words = clean_ocr_words(words)
+    else:
+        words.extend(graphic_bullets(page, words))
 
     tables = []
     if find_tables and not ocr_text and _has_rulings(page):
@@ -300,6 +316,17 @@ def read_page(page, number: int, *, find_tables: bool = True, max_chars: int | N
     items: list = []
     claimed = [False] * len(words)
     order = sorted(range(len(words)), key=lambda i: (words[i].cy, words[i].cx))
+    def claim(cx0, ctop, cx1, cbottom) -> list[Word]:
+        cw = []
+        for i in order:
+            if claimed[i]:
+                continue
+            w = words[i]
+            if cx0 - 0.5 <= w.cx <= cx1 + 0.5 and ctop - 0.5 <= w.cy <= cbottom + 0.5:
+                cw.append(w)
+                claimed[i] = True
+        return cw
+
     for t in tables:
         tx0, ttop, tx1, tbottom = t.bbox
         for trow in t.rows:
@@ -308,23 +335,60 @@ def read_page(page, number: int, *, find_tables: bool = True, max_chars: int | N
                 if bbox is None:
                     continue
                 cx0, ctop, cx1, cbottom = bbox
-                cw = []
-                for i in order:
-                    if claimed[i]:
-                        continue
-                    w = words[i]
-                    if cx0 - 0.5 <= w.cx <= cx1 + 0.5 and ctop - 0.5 <= w.cy <= cbottom + 0.5:
-                        cw.append(w)
-                        claimed[i] = True
-                cells.append(Cell(cx0, cx1, ctop, cbottom, group_lines(cw, number)))
+                cells.append(Cell(cx0, cx1, ctop, cbottom, group_lines(claim(cx0, ctop, cx1, cbottom), number)))
             if not cells:
                 continue
+            # a row whose cells leave part of the table's width uncovered (a shaded label cell
+            # beside a value with no border of its own): the text there is the row's cell
+            rtop, rbottom = min(c.top for c in cells), max(c.bottom for c in cells)
+            for gx0, gx1 in _uncovered(sorted((c.x0, c.x1) for c in cells), tx0, tx1):
+                cw = claim(gx0, rtop, gx1, rbottom)
+                if cw:
+                    cells.append(Cell(gx0, gx1, rtop, rbottom, group_lines(cw, number)))
             cells.sort(key=lambda c: c.x0)
             items.append(Row(number, cells, tx0, tx1, min(c.top for c in cells), max(c.bottom for c in cells)))
     free = [w for i, w in enumerate(words) if not claimed[i]]
     items.extend(group_lines(free, number))
     items.sort(key=lambda it: (it.top, it.x0))
     return Page(number, float(page.width), float(page.height), items, bool(tables), ocr_text, garbled)
+
+
+def _uncovered(spans: list[tuple[float, float]], lo: float, hi: float, min_width: float = 10.0) -> list[tuple[float, float]]:
+    """x-ranges of [lo, hi] that none of the (sorted) spans covers, at least ``min_width`` wide."""
+    out = []
+    x = lo
+    for a, b in spans:
+        if a - x >= min_width:
+            out.append((x, a))
+        x = max(x, b)
+    if hi - x >= min_width:
+        out.append((x, hi))
+    return out
+
+
+def graphic_bullets(page, words: list[Word], max_marks: int = 400) -> list[Word]:
+    """List bullets drawn as graphics (a small filled circle or square, as browsers print
+    list markers) become "•" words: a small, squarish vector mark just left of a word,
+    within that word's line height. Anything else (rules, shading, logos) is ignored."""
+    try:
+        objs = page.curves + page.rects
+    except Exception:
+        return []
+    marks = []
+    for o in objs:
+        w, h = float(o["x1"]) - float(o["x0"]), float(o["bottom"]) - float(o["top"])
+        if 1.5 <= w <= 8 and 1.5 <= h <= 8 and abs(w - h) <= 1.5:
+            marks.append((float(o["x0"]), float(o["x1"]), float(o["top"]), float(o["bottom"])))
+    if not marks or len(marks) > max_marks:
+        return []
+    out = []
+    for x0, x1, top, bottom in marks:
+        cy = (top + bottom) / 2
+        for w in words:
+            if 0 <= w.x0 - x1 <= 12 and w.top <= cy <= w.bottom and bottom - top <= w.bottom - w.top:
+                out.append(Word("•", x0, x1, w.top, w.bottom, w.bold, w.size))
+                break
+    return out
 
 
 def _has_rulings(p) -> bool:
@@ -339,6 +403,14 @@ def _has_rulings(p) -> bool:
 _PAGE_NO = re.compile(
     r"^(?:p[aá]g(?:ina)?\.?\s*|page\s*)?[-–(]?\s*\d{1,4}\s*[-–)]?(?:\s*(?:de|/|of)\s*\d{1,4})?$", re.I
 )
+
+
+def _is_page_number(text: str, npages: int) -> bool:
+    """"Página 2 de 6", "- 3 -", "4/9": a page number of a document of ``npages`` pages (a
+    bare "2024" at the foot of a page is the end of a wrapped date, not page 2024)."""
+    if not _PAGE_NO.match(text):
+        return False
+    return int(re.search(r"\d+", text).group(0)) <= max(2 * npages, npages + 10)
 
 
 def _key(text: str) -> str:
@@ -357,62 +429,152 @@ def _is_label_line(text: str) -> bool:
     return bool(match_label(text, "tema") or match_label(text, "compromiso"))
 
 
-def remove_headers_footers(pages: list[Page]) -> None:
-    """Drop repeated page headers/footers and page numbers (free lines only; table rows are
-    never touched). A header is a free line above the page's content that repeats, at about
-    the same height, on another page (or repeats page 1's title); a footer likewise below."""
-    zones = []
-    for pg in pages:
-        rows = [it for it in pg.items if isinstance(it, Row)]
-        top_limit = min((r.top for r in rows), default=None)
-        bottom_limit = max((r.bottom for r in rows), default=None)
-        if top_limit is None:
-            top_limit = max(pg.height * 0.16, 110.0)
-        else:
-            top_limit = min(top_limit, pg.height * 0.3)
-        if bottom_limit is None:
-            bottom_limit = pg.height * 0.88
-        else:
-            bottom_limit = max(bottom_limit, pg.height * 0.7)
-        heads = [ln for ln in pg.items if isinstance(ln, Line) and ln.bottom <= top_limit + 1]
-        foots = [ln for ln in pg.items if isinstance(ln, Line) and ln.top >= bottom_limit - 1]
-        zones.append((heads, foots))
+_HEADING_WORDS = {
+    "compromisos", "compromiso", "asumidos", "adoptados", "acordados", "acuerdos", "tema", "temas",
+    "tratados", "responsable", "responsables", "plazo", "plazos", "otros", "n", "no", "y",
+}
 
-    def repeated(ln: Line, idx: int, which: int) -> bool:
-        k = _key(ln.text)
-        for j, z in enumerate(zones):
-            if j == idx:
-                continue
-            for other in z[which]:
-                if abs(other.top - ln.top) <= 12 and _similar(k, _key(other.text)):
-                    return True
-        return False
 
-    title_keys = [_key(ln.text) for ln in zones[0][0]] if zones else []
+def _is_table_heading(text: str) -> bool:
+    """A section heading or a table's column-header row ("COMPROMISOS ASUMIDOS", "TEMA |
+    COMPROMISO | PLAZO"): repeated at the top of continuation pages by the table itself, it
+    is content, not a page header."""
+    words = re.sub(r"[^a-z ]", " ", fold(text)).split()
+    return bool(words) and all(w in _HEADING_WORDS for w in words)
+
+
+def _band_text(it) -> str:
+    if isinstance(it, Row):
+        return collapse(" ".join(c.text for c in it.cells))
+    return collapse(it.text)
+
+
+def remove_headers_footers(pages: list[Page], zone: float = 0.3) -> None:
+    """Drop the running page header and footer: the run of items (free lines and table
+    rows alike: a logo table, a year line, the repeated heading) at the very top (bottom)
+    of a page that print again at about the same height on another page, plus page numbers
+    and, on later pages, lines repeating the first page's heading. Only the top and bottom
+    ``zone`` of a page is looked at, and the run stops at the first item that is content.
+    Dropped texts are kept in ``Page.bands`` (a heading printed only there is still found)."""
+    if not pages:
+        return
+    # where each text sits: exact matches (digits folded: page numbers) over all pages
+    keyed: list[list[tuple]] = []  # per page: (item, key, top, which)
+    exact: dict[tuple, set[int]] = {}
     for idx, pg in enumerate(pages):
-        heads, foots = zones[idx]
-        drop = set()
-        # only the run of lines at the very top (bottom) of the page can be a header (footer)
-        for ln in sorted(heads, key=lambda l: l.top):
-            t = collapse(ln.text)
-            if _is_label_line(t):
+        entries = []
+        for it in pg.items:
+            which = 0 if it.top <= pg.height * zone else 1 if it.bottom >= pg.height * (1 - zone) else None
+            if which is None:
+                continue
+            k = _key(_band_text(it))
+            if not k:
+                continue
+            entries.append((it, k, it.top, which))
+            exact.setdefault((which, k), set()).add(idx)
+        keyed.append(entries)
+
+    # a running header repeats on (nearly) every page; content that happens to repeat at the
+    # same height (a templated commitment) does so on a page or two
+    need = 1 if len(pages) <= 3 else max(2, (len(pages) - 1) // 2)
+
+    def repeated(idx: int, it, k: str, top: float, which: int) -> bool:
+        same = exact.get((which, k), set())
+        hits = sum(1 for j in same if j != idx and any(
+            e[1] == k and e[3] == which and abs(e[2] - top) <= 12 for e in keyed[j]))
+        if hits < need and isinstance(it, Line) and pages[idx].ocr_text:
+            # OCR reads the same header a little differently on each page
+            for j in range(len(pages)):
+                if j != idx and j not in same and any(
+                        e[3] == which and isinstance(e[0], Line) and abs(e[2] - top) <= 12 and _similar(k, e[1])
+                        for e in keyed[j]):
+                    hits += 1
+        return hits >= need
+
+    def run(idx: int, which: int) -> list:
+        """Items of the header (footer) run of page ``idx``, top down (bottom up)."""
+        entries = [e for e in keyed[idx] if e[3] == which]
+        entries.sort(key=lambda e: e[2] if which == 0 else -e[0].bottom)
+        out = []
+        for it, k, top, _ in entries:
+            t = _band_text(it)
+            if _is_label_line(t) or _is_table_heading(t):
                 break
-            if _PAGE_NO.match(t):
-                drop.add(id(ln))
-            elif idx > 0 and (repeated(ln, idx, 0) or any(_similar(_key(t), k) for k in title_keys)):
-                drop.add(id(ln))
+            if _is_page_number(t, len(pages)) or repeated(idx, it, k, top, which):
+                out.append(it)
+            elif which == 0 and idx > 0 and isinstance(it, Line) and any(_similar(k, tk) for tk in title_keys):
+                out.append(it)
             else:
                 break
-        for ln in sorted(foots, key=lambda l: -l.bottom):
-            t = collapse(ln.text)
-            if _is_label_line(t):
+        # a page's header (footer) is set apart from its body: lines that run on at the
+        # text's own leading are body text that happens to repeat (templated commitments)
+        items = sorted(pages[idx].items, key=(lambda i: i.top) if which == 0 else (lambda i: -i.bottom))
+        gap_min = max(3.0, 1.5 * _leading(pages[idx]))
+        while out and not _is_page_number(_band_text(out[-1]), len(pages)):
+            ids = set(map(id, out))
+            inner = next((i for i in items if id(i) not in ids and (
+                i.top >= out[-1].bottom - 1 if which == 0 else i.bottom <= out[-1].top + 1)), None)
+            if inner is None:
                 break
-            if _PAGE_NO.match(t) or repeated(ln, idx, 1):
-                drop.add(id(ln))
-            else:
+            gap = inner.top - out[-1].bottom if which == 0 else out[-1].top - inner.bottom
+            if gap >= gap_min:
                 break
-        if drop:
-            pg.items = [it for it in pg.items if id(it) not in drop]
+            out.pop()
+        return out
+
+    # the first page's heading lines (above its first table row that is not a header)
+    title_keys: list[str] = []
+    first_heads = set(map(id, run(0, 0)))
+    for it, k, top, which in sorted(keyed[0], key=lambda e: e[2]):
+        if which != 0 or id(it) in first_heads:
+            continue
+        if isinstance(it, Row):
+            break
+        title_keys.append(k)
+    drops = [{id(it) for it in run(idx, 0) + run(idx, 1)} for idx in range(len(pages))]
+    # where each page's body begins once its header is gone
+    body_top = [min((it.top for it in pg.items if id(it) not in drops[i]), default=None) for i, pg in enumerate(pages)]
+    for idx, pg in enumerate(pages):
+        if idx > 0:
+            m = _margin_line(pg, drops[idx], [t for j, t in enumerate(body_top) if j != idx and t is not None], title_keys)
+            if m is not None:
+                drops[idx].add(id(m))
+        if drops[idx]:
+            pg.bands.extend(_band_text(it) for it in pg.items if id(it) in drops[idx])
+            pg.items = [it for it in pg.items if id(it) not in drops[idx]]
+
+
+def _leading(pg: Page) -> float:
+    """The usual space between consecutive lines of a paragraph on the page (free lines and
+    the lines inside each table cell)."""
+    runs = [sorted((it for it in pg.items if isinstance(it, Line)), key=lambda ln: ln.top)]
+    runs += [c.lines for it in pg.items if isinstance(it, Row) for c in it.cells if len(c.lines) > 1]
+    gaps = sorted(b.top - a.bottom for ls in runs for a, b in zip(ls, ls[1:]) if 0 <= b.top - a.bottom < 30)
+    return gaps[len(gaps) // 2] if gaps else 0.0
+
+
+def _margin_line(pg: Page, dropped: set, other_tops: list[float], title_keys: list[str]):
+    """A running header printed on this page only (a two-page acta whose first page has
+    none): the page's first line, printed above where the body of every other page begins
+    (in the top margin), set apart from the text below it, and in smaller type than the
+    page's text or repeating the first page's heading."""
+    if not other_tops:
+        return None
+    rest = [it for it in pg.items if id(it) not in dropped]
+    if len(rest) < 2 or not isinstance(rest[0], Line):
+        return None
+    first, below = rest[0], rest[1]
+    t = collapse(first.text)
+    if _is_label_line(t) or _is_table_heading(t):
+        return None
+    if first.bottom > min(other_tops) - 2 or below.top - first.bottom < max(8.0, 1.2 * first.height):
+        return None
+    sizes = sorted(w.size for it in rest[1:] for ln in (it.lines() if isinstance(it, Row) else [it])
+                   for w in ln.words if w.size)
+    small = bool(sizes) and max(w.size for w in first.words) < sizes[len(sizes) // 2] - 0.5
+    k = _key(t)
+    heading = any(len(tk) >= 8 and (tk in k or k in tk) for tk in title_keys)
+    return first if small or heading else None
 
 
 def align_pages(pages: list[Page]) -> None:

@@ -148,9 +148,15 @@ def _count(parsed) -> int:
 
 
 def _usable(parsed) -> bool:
-    """Commitments were read, or at least the document announces itself as an acta."""
+    """The document announces itself as an acta (its heading, a COMPROMISOS heading), or
+    commitments were read under some mark of one (TEMA/COMPROMISO labels or column headers,
+    the attendees' side headings): a table of another document is not read as commitments."""
     f = parsed.found
-    return _count(parsed) > 0 or bool(f["title"] or f["commit_heading"] or f.get("acta_heading"))
+    if f["title"] or f["commit_heading"] or f.get("acta_heading"):
+        return True
+    return _count(parsed) > 0 and bool(
+        f.get("printed_labels") or f.get("commit_columns") or f["attendees_heading"] or f.get("others_heading")
+    )
 
 
 def _ocr(path: Path, tmp: Path, opts: dict, npages: int, mode: str, deadline):

@@ -43,6 +43,22 @@ _PERSON_LINE = re.compile(
     re.I,
 )
 
+# a line holding only a name and its comma ("Percy Otárola Ticona,"), the position below it
+_NAME_LINE = re.compile(
+    r"^(?:[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’\-]+\s+|(?:de|del|la|las|los|y)\s+){1,5}[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’\-]+\s*,$"
+)
+
+
+def _position_complete(lines: list[str]) -> bool:
+    """An attendee's text whose position is under way (three words at least) and does not
+    stop mid-phrase (after "de", "la", "y", a comma or a dash), so that the next line
+    cannot continue it."""
+    text = collapse(" ".join(lines))
+    if "," not in text or len(text.split(",", 1)[1].split()) < 3:
+        return False  # "Gerente" / "Regional de Planeamiento, ...": a position just begun
+    return not re.search(r"(?:\b(?:de|del|la|las|los|y|e|en|a|para|por|con)|[,\-–—/])$", text, re.I)
+
+
 # ----------------------------------------------------------------------------- vocabulary
 
 META_KEYS = {
@@ -168,6 +184,8 @@ class ActaReader:
         self.found = {"title": False, "commit_heading": False, "labels": 0, "regions": 0, "attendees_heading": False}
         # commitments table state
         self.colmap: list[tuple[float, float, str]] = []
+        self._ruled_colmap = False  # colmap comes from a ruled column-header row
+        self._row_columns: list[tuple[float, float, str]] = []  # columns of the fullest ruled row
         self.topic: _Topic | None = None
         self.commitment: _Commitment | None = None
         self.last_item: object | None = None
@@ -175,6 +193,9 @@ class ActaReader:
         self.tema_labels = False
         self.comp_labels = False
         self._pitch: float | None = None
+
+    def _strip_bullet(self, text: str) -> tuple[bool, str]:
+        return strip_bullet(text, lookalikes=self.ocr)
 
     # ------------------------------------------------------------------ entry
     def read(self) -> Parsed:
@@ -185,12 +206,18 @@ class ActaReader:
                 if isinstance(it, Row):
                     self._first_row_on_page[pg.number] = it
                     break
+        # each page's left text margin
+        self._left = {pg.number: min((it.x0 for it in pg.items), default=0.0) for pg in self.pages}
         self.has_labels = any(self._row_has_label(it) for it in items)
+        self.found["printed_labels"] = self.has_labels
         self.tema_labels = any(self._row_has_label(it, "tema") for it in items)
         self.comp_labels = any(self._row_has_label(it, "compromiso") for it in items)
         sections = self._sections(items)
         for name, group in sections:
             getattr(self, f"_do_{name}")(group)
+        if self.title is None or self.date is None:
+            # the heading (or the date) printed only in the running page header
+            self._scan_header_lines([t for pg in self.pages for t in pg.bands])
         return self._result()
 
     # ------------------------------------------------------------------ sections
@@ -241,6 +268,23 @@ class ActaReader:
             return bool(bare) and (upper or cell)
         return upper and prefixed
 
+    def _opens_observations(self, it) -> bool:
+        """The Observaciones label, told by its form rather than by the word: capitalised
+        ("Observaciones", "OBSERVACIONES"), as a label (a colon or dash after it, or bold, or
+        alone), opening the first cell of a row or a line at the page's left margin (or a
+        heading alone on its line). A wrapped line of a commitment that happens to begin
+        with "observaciones ..." is none of these."""
+        if isinstance(it, Row):
+            ne = it.nonempty()
+            if not ne or (ne[0] is not it.cells[0] and not it.full):
+                return False
+            ln = ne[0].lines[0]
+            return _obs_label(ln, self.ocr) is not None
+        rest = _obs_label(it, self.ocr)
+        if rest is None:
+            return False
+        return not rest or it.x0 - self._left.get(it.page, it.x0) < 30
+
     def _sections(self, items) -> list[tuple[str, list]]:
         out: list[tuple[str, list]] = []
         section = "header"
@@ -267,7 +311,7 @@ class ActaReader:
             if _SIGNATURES.match(ft) and section in ("commitments", "others", "observations"):
                 section = "tail"
                 continue
-            if _OBS.match(first) and section not in ("header",):
+            if section != "header" and self._opens_observations(it):
                 section = "observations"
                 put(section, it)
                 continue
@@ -363,7 +407,10 @@ class ActaReader:
         last = None
         value_x = None
         last_bottom = 0.0
-        for it in items:
+        used: set[int] = set()
+        for n, it in enumerate(items):
+            if id(it) in used:
+                continue
             if isinstance(it, Row):
                 ne = it.nonempty()
                 if not ne:
@@ -371,7 +418,14 @@ class ActaReader:
                 mk = _meta_key(ne[0].text)
                 if mk:
                     key, rest = mk
-                    value = collapse(" ".join([rest] + [c.text for c in ne[1:]]))
+                    beside = []
+                    if not rest and len(ne) == 1:
+                        # a shaded key cell whose value has no cell of its own: the free text
+                        # beside it, within the row's height
+                        beside = [ln for ln in items[n + 1:n + 6] if isinstance(ln, Line) and ln.page == it.page
+                                  and ln.x0 >= ne[0].x1 - 3 and it.top <= (ln.top + ln.bottom) / 2 <= it.bottom]
+                        used.update(map(id, beside))
+                    value = collapse(" ".join([rest] + [c.text for c in ne[1:]] + [ln.text for ln in beside]))
                     self._set_meta(key, value)
                     last = key
                 elif last:
@@ -389,7 +443,7 @@ class ActaReader:
                 elif (
                     last in ("sector", "moderator") and self.meta.get(last) and value_x is not None
                     and abs(it.x0 - value_x) < 6 and it.top - last_bottom < 1.2 * max(it.height, 8)
-                    and not strip_bullet(it.text)[0]
+                    and not self._strip_bullet(it.text)[0]
                 ):
                     # the value wrapped onto the next line, aligned under it
                     self._set_meta(last, collapse(self.meta[last] + " " + it.text))
@@ -477,7 +531,7 @@ class ActaReader:
         if same_line:
             # continuation of wrapped side headings ("REGIONALES")
             body = [ln for ln in body if fold(ln.text) not in ("regionales", "gobiernos", "gobiernos regionales", "sector")]
-            split = colmod.attendee_split(body, region_x, sector_x)
+            split = colmod.attendee_split(body, region_x, sector_x, lookalikes=self.ocr)
             if split is None:
                 split = (region_x + sector_x) / 2
             left, right = [], []
@@ -492,7 +546,7 @@ class ActaReader:
             self._parse_attendee_lines(left, first)
             self._parse_attendee_lines(right, second)
             return
-        split = colmod.attendee_split(body, None, None) if len(body) >= 4 else None
+        split = colmod.attendee_split(body, None, None, lookalikes=self.ocr) if len(body) >= 4 else None
         if split is not None:
             left = [Line([w for w in ln.words if w.x0 < split - 3], ln.page) for ln in body
                     if any(w.x0 < split - 3 for w in ln.words)]
@@ -500,7 +554,7 @@ class ActaReader:
                      if any(w.x0 >= split - 3 for w in ln.words)]
 
             def people(ls):
-                return sum(1 for x in ls if strip_bullet(x.text)[0] or split_honorific(strip_bullet(x.text)[1])[0])
+                return sum(1 for x in ls if self._strip_bullet(x.text)[0] or split_honorific(self._strip_bullet(x.text)[1])[0])
 
             # two lists side by side only when both columns start people of their own
             if people(left) >= 2 and people(right) >= 2:
@@ -518,7 +572,7 @@ class ActaReader:
             return
         items: list = []
         right_edge = max(ln.x1 for ln in lines)
-        bullets = sum(1 for ln in lines if strip_bullet(ln.text)[0])
+        bullets = sum(1 for ln in lines if self._strip_bullet(ln.text)[0])
         prev: Line | None = None
         for ln in lines:
             text = collapse(ln.text)
@@ -534,7 +588,7 @@ class ActaReader:
                     continue
             if ft in ("regionales", "gobiernos regionales", "sector") and (not items or items[-1][0] == "side"):
                 continue
-            bullet, rest = strip_bullet(text)
+            bullet, rest = self._strip_bullet(text)
             hon = split_honorific(rest)[0] is not None
             new = bullet or not items or items[-1][0] == "side" or prev is None
             if not new and hon and (not bullets or not self.ocr or True):
@@ -546,8 +600,10 @@ class ActaReader:
                 if prev.x1 + space + (w0.x1 - w0.x0) <= right_edge - slack:
                     new = True  # the first word would have fitted: the previous line ended its item
             if not new and not bullet and items and items[-1][0] == "item" and "," in " ".join(items[-1][1]):
-                # "Name Surname, Directora ..." after a person whose position has begun
-                if _PERSON_LINE.match(rest):
+                # "Name Surname, Directora ..." after a person whose position has begun, or a
+                # line that is only "Name Surname," after a position that is complete
+                if _PERSON_LINE.match(rest) or (
+                        not bullets and _NAME_LINE.match(rest) and _position_complete(items[-1][1])):
                     new = True
             if new:
                 items.append(("item", [rest if bullet else text]))
@@ -565,7 +621,7 @@ class ActaReader:
         text = collapse(text).strip(" ;")
         if not text or len(text) < 3:
             return
-        bullet, text = strip_bullet(text)
+        bullet, text = self._strip_bullet(text)
         hon, rest = split_honorific(text)
         if "," in rest:
             name, position = rest.split(",", 1)
@@ -604,6 +660,7 @@ class ActaReader:
 
     def _header_colmap(self, row: Row) -> None:
         self.colmap = [(c.x0, c.x1, _header_role(c.text) or "number") for c in row.nonempty()]
+        self._ruled_colmap = True
 
     def _role_of(self, cell: Cell, row: Row, idx: int, ncells: int) -> str:
         if self.colmap:
@@ -614,12 +671,22 @@ class ActaReader:
                     best, ov = role, o
             if best:
                 return best
-        return ["topic", "commitment", "responsible", "due"][min(idx, 3)] if ncells > 1 else "mixed"
+        if row.ruled and 0 < ncells < len(self._row_columns):
+            # a row with fewer cells (under a merged TEMA cell): the column it lies in, as laid
+            # out by the table's fullest row
+            best = max(self._row_columns, key=lambda c: min(c[1], cell.x1) - max(c[0], cell.x0))
+            if min(best[1], cell.x1) - max(best[0], cell.x0) > 0:
+                return best[2]
+        return _INDEX_ROLES[min(idx, 3)] if ncells > 1 else "mixed"
 
     def _do_commitments(self, items) -> None:
         free: list[Line] = []
         all_free = [it for it in items if isinstance(it, Line)]
         cols = None
+        if not self.found.get("commit_columns") and any(
+            {"topic", "commitment"} & set(colmod.header_roles(ln) or ()) for ln in all_free
+        ):
+            self.found["commit_columns"] = True
         if all_free:
             cols = colmod.commitment_columns(all_free, self._line_is_full)
         for it in items:
@@ -638,14 +705,48 @@ class ActaReader:
         return self._is_region_title(t) or bool(_COMMIT_HEADINGS.match(fold(t)))
 
     def _free_commitment_lines(self, lines: list[Line], cols) -> None:
+        ruled = self._ruled_columns(lines)
+        if ruled:
+            cols = ruled
         if not cols:
-            return
-        # column map from the rebuilt columns
+            # no body lines to learn columns from (only headings): one column, so that a
+            # region title line still opens its block
+            cols = [colmod.Column(min(ln.x0 for ln in lines), 1e9, "mixed")]
+        # column map from the rebuilt columns, for these lines only (the next ruled rows keep
+        # the one of their table's header)
+        saved = self.colmap
         self.colmap = [(c.start, min(c.end, 1e6), c.role or "mixed") for c in cols]
+        try:
+            self._rows_of_free_lines(lines, cols)
+        finally:
+            self.colmap = saved
 
+    def _line_pitch(self) -> float:
         if self._pitch is None:
             self._pitch = _line_pitch([it for pg in self.pages for it in pg.items if isinstance(it, Line)]) or 0.0
-        pitch = self._pitch
+        return self._pitch
+
+    def _ruled_columns(self, lines: list[Line]) -> list | None:
+        """The columns of the table's ruled header row ("TEMA | COMPROMISO | RESPONSABLE |
+        PLAZO"), or else of its fullest ruled row, for the body lines of a table that rules
+        only its header (horizontal rules, no vertical borders) or of its continuation on
+        later pages, or the part of a row cut off by a page break: the text sits under the
+        cells it belongs to."""
+        colmap = self.colmap if self._ruled_colmap and self.colmap else self._row_columns
+        if not colmap or not lines:
+            return None
+        x0 = min(c[0] for c in colmap)
+        x1 = max(c[1] for c in colmap)
+        inside = sum(1 for ln in lines if ln.x0 >= x0 - 6 and ln.x1 <= x1 + 6)
+        if inside < 0.9 * len(lines):
+            return None
+        cols = [colmod.Column(a, b, role) for a, b, role in sorted(colmap)]
+        cols[-1].end = 1e9
+        return cols
+
+    def _rows_of_free_lines(self, lines: list[Line], cols) -> None:
+
+        pitch = self._line_pitch()
         prev = [None]
 
         def starts_row(ln, parts, cs):
@@ -678,6 +779,8 @@ class ActaReader:
         if self._is_header_row(row):
             if row.ruled:
                 self._header_colmap(row)
+            if {"topic", "commitment"} & {_header_role(c.text) for c in ne}:
+                self.found["commit_columns"] = True
             return
         if row.full and len(ne) == 1 and not match_label(ne[0].text, "tema") and not match_label(ne[0].text, "compromiso"):
             if _COMMIT_HEADINGS.match(ft):
@@ -708,6 +811,9 @@ class ActaReader:
     def _topic_row(self, row: Row) -> None:
         cells = row.cells
         n = len(cells)
+        if row.ruled and not self.colmap and n >= 2 and n >= len(self._row_columns):
+            # no column headers: the table's fullest row lays out its columns, by position
+            self._row_columns = [(c.x0, c.x1, _INDEX_ROLES[min(i, 3)]) for i, c in enumerate(cells)]
         roles = [self._role_of(c, row, i, n) for i, c in enumerate(cells)]
         # a column naming the regional government (REGIÓN | TEMA | COMPROMISO ...)
         for i, c in enumerate(cells):
@@ -795,7 +901,7 @@ class ActaReader:
             if m is None and role == "commitment" and not self.comp_labels:
                 # commitments as a numbered or bulleted list inside the cell
                 m2 = _ITEM_NO.match(t)
-                bullet, rest = strip_bullet(t)
+                bullet, rest = self._strip_bullet(t)
                 if m2:
                     m = (int(m2.group(1)), t[m2.end():])
                     kind = "compromiso"
@@ -917,7 +1023,7 @@ class ActaReader:
                 region, last = self._free_others(free, region, last)
                 free = []
             ne = it.nonempty()
-            if not ne:
+            if not ne or self._is_repeated_heading(it):
                 continue
             if _OBS.match(ne[0].text):
                 continue
@@ -933,6 +1039,15 @@ class ActaReader:
         if free:
             self._free_others(free, region, last)
 
+    def _is_repeated_heading(self, it) -> bool:
+        """The commitments table's heading or column-header row, printed again at the top of
+        a page where the table goes on inside OTROS TEMAS TRATADOS."""
+        if isinstance(it, Row) and self._is_header_row(it):
+            return True
+        if isinstance(it, Line) and colmod.header_roles(it):
+            return True
+        return self._is_full(it) and bool(_COMMIT_HEADINGS.match(fold(collapse(it.text))))
+
     def _region_name(self, printed: str, where: str) -> str:
         printed = collapse(printed)
         name = self.ref.match_region(printed)
@@ -946,9 +1061,9 @@ class ActaReader:
     def _other_items(self, lines: list[str], region, last):
         for t in lines:
             m = _ITEM_NO.match(t)
-            bullet, rest = strip_bullet(t)
+            bullet, rest = self._strip_bullet(t)
             if m:
-                last = {"region": region, "lines": [t[m.end():]]}
+                last = {"region": region, "lines": [t[m.end():]], "number": int(m.group(1))}
                 self.others.append(last)
             elif bullet and rest:
                 last = {"region": region, "lines": [rest]}
@@ -963,6 +1078,9 @@ class ActaReader:
     def _free_others(self, lines: list[Line], region, last):
         """Borderless OTROS TEMAS: a narrow left column naming the region beside numbered
         items; items belong to the region label nearest to them."""
+        lines = [ln for ln in lines if not self._is_repeated_heading(ln)]
+        if not lines:
+            return region, last
         item_x = [ln.words[0].x0 for ln in lines if _ITEM_NO.match(ln.text)]
         # numbered items that do not start the line (region text to their left)
         for ln in lines:
@@ -986,11 +1104,16 @@ class ActaReader:
         runs: list[dict] = []   # region label runs: {"lines", "top", "bottom", "page"}
         entries: list[dict] = []
         prev_had_left = False
+        pitch = self._line_pitch()
         for ln in lines:
             lw = [w for w in ln.words if w.x0 < split]
             rw = [w for w in ln.words if w.x0 >= split]
+            first_item = bool(rw) and bool(re.match(r"^\s*0?1\s*[.)\-–]", rw[0].text))
             if lw:
-                if prev_had_left and runs and runs[-1]["page"] == ln.page:
+                # a region's label goes on over the lines below it, unless a row ends there:
+                # a row's space, or the list beside it starting again at 1
+                if (prev_had_left and runs and runs[-1]["page"] == ln.page and not first_item
+                        and not (pitch and ln.top - runs[-1]["bottom"] > 0.9 * pitch)):
                     runs[-1]["lines"].append(" ".join(w.text for w in lw))
                     runs[-1]["bottom"] = ln.bottom
                 else:
@@ -1005,6 +1128,8 @@ class ActaReader:
                     entries[-1]["bottom"] = ln.bottom
         names = [self._region_name(join_lines(r["lines"]), "other_topics") for r in runs]
         for e in entries:
+            t = join_lines(e["lines"])
+            m = _ITEM_NO.match(t)
             best, score = None, None
             for i, r in enumerate(runs):
                 if r["page"] != e["page"]:
@@ -1015,10 +1140,12 @@ class ActaReader:
                 if score is None or d < score:
                     best, score = i, d
             reg = names[best] if best is not None else region
-            t = join_lines(e["lines"])
-            m = _ITEM_NO.match(t)
+            if (m and last is not None and last.get("number") is not None and int(m.group(1)) == last["number"] + 1
+                    and (score is None or score > 0)):
+                # beside no label: the next number of the list above (cut by a page break)
+                reg = last["region"]
             if m:
-                last = {"region": reg, "lines": [t[m.end():]]}
+                last = {"region": reg, "lines": [t[m.end():]], "number": int(m.group(1))}
                 self.others.append(last)
             elif last is not None:
                 last["lines"].append(t)
@@ -1100,7 +1227,7 @@ class ActaReader:
         sector_printed = collapse(self.meta.get("sector", "")) or None
         if sector_printed is None:
             # no SECTOR row: a ministry named in the heading lines
-            for line in self.header_lines:
+            for line in self.header_lines + (self.pages[0].bands if self.pages else []):
                 m = re.search(r"\b(ministerio\s+(?:de|del)\s+[^,;:()\-–]+(?:,\s*[^,;:()\-–]+)?|presidencia del consejo de ministros)",
                               line, re.I)
                 if m and self.ref.match_sector(m.group(1)):
@@ -1119,7 +1246,7 @@ class ActaReader:
             w.append(ParseWarning("sector-missing", "meeting.sector", "No se encontró el sector."))
         moderator = None
         if self.meta.get("moderator"):
-            _, rest = split_honorific(strip_bullet(self.meta["moderator"])[1])
+            _, rest = split_honorific(self._strip_bullet(self.meta["moderator"])[1])
             rest = collapse(rest.split(",")[0]).strip(" .,;")  # "Juan Pérez, Viceministro de ..."
             if rest and not re.fullmatch(r"[-–—/.\s]*|n/?a|ninguno", fold(rest)):
                 moderator = name_case(rest)
@@ -1193,6 +1320,8 @@ class ActaReader:
         return Parsed(meeting, self.attendees, regions, others, obs, w, pages, self.found)
 
 
+_INDEX_ROLES = ("topic", "commitment", "responsible", "due")  # columns in their usual order
+
 _HEADER_KEYS = {
     "topic": ("tema", "temas", "tematratado", "temastratados", "asunto", "asuntos", "problematica"),
     "commitment": ("compromiso", "compromisos", "compromisosasumidos", "acuerdo", "acuerdos", "compromisoasumido"),
@@ -1226,6 +1355,25 @@ def _line_pitch(lines: list[Line]) -> float | None:
     g = max(gaps[len(gaps) // 5], 0.5)
     height = sorted(ln.height for ln in lines)[len(lines) // 2]
     return (g + max(1.5, 0.25 * height)) / 0.9
+
+
+_OBS_LABEL = re.compile(r"^(?:OBSERVACI[OÓ]N(?:ES)?|Observaci[oó]n(?:es)?)(?![\w])\s*(?P<sep>[:.\-–—]?)\s*(?P<rest>.*)$", re.S)
+
+
+def _obs_label(line: Line, ocr: bool = False) -> str | None:
+    """The text after an "Observaciones" label that opens ``line`` (capitalised, then a
+    separator, or bold, or nothing else on the line); None when the line does not open so."""
+    text = collapse(line.text)
+    if ocr:
+        text = re.sub(r"^(?:[^\w\s]+\s*|[a-z0-9]\s+)+(?=[A-Za-zÁÉÍÓÚ]{3})", "", text)
+    m = _OBS_LABEL.match(text)
+    if not m:
+        return None
+    rest = m.group("rest")
+    first = next((w for w in line.words if w.text.strip()), None)
+    if m.group("sep") or not rest or (first is not None and first.bold):
+        return rest
+    return None
 
 
 def _near(ft: str, heading: str) -> bool:

@@ -34,8 +34,8 @@ def collapse(s: str | None) -> str:
 
 def join_lines(lines: list[str]) -> str:
     """Join the printed lines of a paragraph: a space between lines, except after a word
-    that ends in a hyphen ("COVID-" + "19" -> "COVID-19": the hyphen was printed, the line
-    break was not)."""
+    that ends in a hyphen or an en dash ("COVID-" + "19" -> "COVID-19", "2024–" + "2025"
+    -> "2024–2025": the dash was printed, the line break was not)."""
     out = ""
     for raw in lines:
         line = collapse(raw)
@@ -43,7 +43,7 @@ def join_lines(lines: list[str]) -> str:
             continue
         if not out:
             out = line
-        elif re.search(r"[0-9A-Za-zÀ-ÿ][-‐]$", out):
+        elif re.search(r"[0-9A-Za-zÀ-ÿ][-‐‑–]$", out):
             out += line
         else:
             out += " " + line
@@ -211,12 +211,32 @@ _HON_NODOT = {fold(h).replace(".", ""): h for h in HONORIFICS}
 _HON_BARE_OK = {"sr", "sra", "srta", "dr", "dra", "ing", "lic", "mg", "econ", "abog", "arq", "prof"}
 
 BULLET_CHARS = "▪•·●○■□◦‣⁃∙➢➤►▶✓✔-–—*»«=+~>°¤§¢©®o◆◇❖"
+# printed bullets (and OCR renderings of one: '=', '«', '»', '+'), besides any symbol glyph
+_BULLET_MARKS = set("▪•·●○■□◦‣⁃∙➢➤►▶✓✔-–—*»«=+~>¤§¢©®◆◇❖")
 
 
-def strip_bullet(text: str) -> tuple[bool, str]:
-    """Remove a leading list bullet (also OCR renderings of one: '=', '«', '»', '+', 'e'...)."""
+def is_bullet_glyph(ch: str) -> bool:
+    """A character that can only be a list bullet when it opens an item: the usual marks,
+    any private-use glyph (Word's Symbol/Wingdings bullets come out as U+F0B7, U+F0A7, ...)
+    and any other pictographic symbol (arrows, squares, check marks, dingbats)."""
+    if ch in _BULLET_MARKS:
+        return True
+    cat = unicodedata.category(ch)
+    return cat == "Co" or (cat == "So" and ch != "°")
+
+
+def strip_bullet(text: str, lookalikes: bool = True) -> tuple[bool, str]:
+    """Remove a leading list bullet (also OCR renderings of one: '=', '«', '»', '+', 'e'...).
+    ``lookalikes`` False: a text layer, where a lone "e" is the Spanish conjunction of a
+    wrapped line ("Ministro de Desarrollo" / "e Inclusión Social"), never a bullet."""
     t = text.lstrip()
-    m = re.match(r"^([▪•·●○■□◦‣⁃∙➢➤►▶✓✔\-–—*»«=+~>¤§¢©®◆◇❖]+|[oe°](?=\s+[A-ZÁÉÍÓÚÑ]))\s*", t)
+    i = 0
+    while i < len(t) and is_bullet_glyph(t[i]):
+        i += 1
+    if i:
+        rest = t[i:].lstrip()
+        return (True, rest) if rest else (False, t)
+    m = re.match(r"^[oe°](?=\s+[A-ZÁÉÍÓÚÑ])\s*" if lookalikes else r"^[o°](?=\s+[A-ZÁÉÍÓÚÑ])\s*", t)
     if m and len(t) > len(m.group(0)):
         return True, t[m.end():]
     return False, t

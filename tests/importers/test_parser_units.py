@@ -118,9 +118,29 @@ def test_honorific_split(text, expected):
     ("« Sr. Luis", (True, "Sr. Luis")),      # OCR
     ("Sr. Luis", (False, "Sr. Luis")),
     ("e Ing. Luis", (True, "Ing. Luis")),    # OCR
+    ("\uf0b7 Sr. Luis", (True, "Sr. Luis")),  # Word's Symbol bullet, a private-use glyph
+    ("\uf0a7 Lic. Rosa", (True, "Lic. Rosa")),  # Wingdings square
+    ("➔ Ing. Ana", (True, "Ing. Ana")),      # any pictographic symbol
+    ("•", (False, "•")),                     # a bullet alone is no item
 ])
 def test_bullets(text, expected):
     assert strip_bullet(text) == expected
+
+
+def test_a_lone_e_is_a_bullet_only_in_ocr_text():
+    # in a text layer "e" opening a line is the conjunction of a wrapped position
+    assert strip_bullet("e Inclusión Social", lookalikes=False) == (False, "e Inclusión Social")
+    assert strip_bullet("e Inclusión Social", lookalikes=True) == (True, "Inclusión Social")
+
+
+def test_symbol_font_glyphs_become_bullets_or_vanish():
+    from importers.acta_pdf.layout import _glyph_text
+
+    assert _glyph_text("(cid:127)") == "•"
+    assert _glyph_text("\uf0b7") == "•"
+    assert _glyph_text("\uf0a7Texto") == "•Texto"
+    assert _glyph_text("Tex\uf0b7to") == "Texto"
+    assert _glyph_text("Oxígeno") == "Oxígeno"
 
 
 def test_title_and_name_case():
@@ -137,6 +157,76 @@ def test_join_lines_keeps_printed_hyphens():
     assert join_lines(["vacunación COVID-", "19"]) == "vacunación COVID-19"
     assert join_lines(["convenio UNI -", "MINSA"]) == "convenio UNI - MINSA"
     assert join_lines(["Macro", " regionales "]) == "Macro regionales"
+    assert join_lines(["periodo 2024–", "2025"]) == "periodo 2024–2025"  # en dash
+
+
+@pytest.mark.parametrize("text,pages,expected", [
+    ("Página 2 de 6", 6, True),
+    ("- 3 -", 6, True),
+    ("4/9", 9, True),
+    ("2024", 3, False),   # the end of a wrapped date at the foot of a page
+    ("Texto", 3, False),
+])
+def test_page_numbers(text, pages, expected):
+    from importers.acta_pdf.layout import _is_page_number
+
+    assert _is_page_number(text, pages) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("COMPROMISOS ASUMIDOS", True),
+    ("TEMA COMPROMISO RESPONSABLE PLAZO", True),
+    ("TEMA N° | COMPROMISOS", True),
+    ("Presidencia del Consejo de Ministros", False),
+    ("", False),
+])
+def test_table_headings_are_content_not_page_headers(text, expected):
+    from importers.acta_pdf.layout import _is_table_heading
+
+    assert _is_table_heading(text) is expected
+
+
+def test_uncovered_spans_of_a_ruled_row():
+    from importers.acta_pdf.layout import _uncovered
+
+    # a shaded key cell (0-100) beside a value without a border of its own (100-400)
+    assert _uncovered([(0, 100)], 0, 400) == [(100, 400)]
+    assert _uncovered([(0, 100), (100, 400)], 0, 400) == []
+    assert _uncovered([(0, 100), (105, 400)], 0, 400) == []  # a hairline gap is no cell
+
+
+def _obs_line(text, bold=False, x0=50):
+    words, x = [], x0
+    for t in text.split():
+        words.append(Word(t, x, x + 6 * len(t), 100, 110, bold))
+        x += 6 * len(t) + 4
+    return Line(words)
+
+
+@pytest.mark.parametrize("text,bold,expected", [
+    ("Observaciones:", False, ""),
+    ("OBSERVACIONES", False, ""),
+    ("Observaciones: ninguna", False, "ninguna"),
+    ("Observaciones ninguna", True, "ninguna"),        # a bold label without a colon
+    ("observaciones del expediente técnico", False, None),  # a wrapped commitment line
+    ("Observaciones del expediente técnico", False, None),  # a sentence, not a label
+])
+def test_observations_label(text, bold, expected):
+    from importers.acta_pdf.structure import _obs_label
+
+    assert _obs_label(_obs_line(text, bold)) == expected
+
+
+def test_graphic_list_markers_become_bullets():
+    from importers.acta_pdf.layout import graphic_bullets
+
+    class FakePage:  # pdfplumber's page: curves and rects as dicts
+        curves = [{"x0": 40, "x1": 44, "top": 103, "bottom": 107}]
+        rects = [{"x0": 0, "x1": 500, "top": 200, "bottom": 201},   # a rule, not a mark
+                 {"x0": 300, "x1": 304, "top": 103, "bottom": 107}]  # a square far from any word
+    words = [Word("Sr.", 50, 62, 100, 110), Word("Juan", 64, 90, 100, 110)]
+    marks = graphic_bullets(FakePage(), words)
+    assert [(m.text, m.x0, m.top) for m in marks] == [("•", 40, 100)]
 
 
 # ----------------------------------------------------------------------------- reference lists
