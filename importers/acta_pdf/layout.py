@@ -7,6 +7,7 @@ Nothing of pdfplumber's objects is kept once a page is done.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -209,7 +210,7 @@ def clean_ocr_words(words: list[Word]) -> list[Word]:
             n = max(len(w.text), 1)
             pos = 0
             for part in parts:
-                if part.strip():
+                if part.strip() and not _OCR_NOISE.match(part):
                     x0 = w.x0 + (w.x1 - w.x0) * pos / n
                     x1 = w.x0 + (w.x1 - w.x0) * (pos + len(part)) / n
                     out.append(Word(part, x0, x1, w.top, w.bottom, w.bold, w.size))
@@ -217,9 +218,46 @@ def clean_ocr_words(words: list[Word]) -> list[Word]:
             continue
         if _OCR_NOISE.match(w.text):
             continue
-        if len(w.text) > 1 and w.text[0] in "¡!|" and w.text[1].isalpha():
-            w = Word(w.text[1:], w.x0 + (w.x1 - w.x0) / len(w.text), w.x1, w.top, w.bottom, w.bold, w.size)
+        m = _LABEL_SPECK.match(w.text)
+        if m or (len(w.text) > 1 and w.text[0] in "¡!|" and w.text[1].isalpha()):
+            k = m.end() if m else 1  # a speck glued to a label ("[COMPROMISO") or a border
+            w = Word(w.text[k:], w.x0 + (w.x1 - w.x0) * k / len(w.text), w.x1, w.top, w.bottom, w.bold, w.size)
         out.append(w)
+    return out
+
+
+# punctuation read from a speck in front of a TEMA / COMPROMISO label
+_LABEL_SPECK = re.compile(r"^[^\w\s]+(?=(?:TEMA|Tema|COMPROMIS|Compromis))")
+
+
+def drop_specks(lines: list[Line]) -> list[Line]:
+    """Remove what OCR reads from specks of dirt on a scan: a token of one letter or of a
+    few punctuation marks standing alone, far from the words on both sides of it on its
+    line ("COMPROMISO 4 ⋯ o ⋯", "Cruz ⋯ E"). A one-letter word of the text ("y", "a", "e")
+    is set at the line's word space from its neighbours, however wide justification makes
+    it; digits stay (a N° column)."""
+    out = []
+    for ln in lines:
+        ws = ln.words
+        if len(ws) < 2:
+            out.append(ln)
+            continue
+        gaps = [b.x0 - a.x1 for a, b in zip(ws, ws[1:])]
+        keep = []
+        for i, w in enumerate(ws):
+            t = w.text
+            speck = (len(t) == 1 and not t.isdigit()) or (len(t) <= 3 and not any(ch.isalnum() for ch in t))
+            if speck:
+                left = gaps[i - 1] if i > 0 else float("inf")
+                right = gaps[i] if i < len(gaps) else float("inf")
+                others = sorted(g for j, g in enumerate(gaps) if j not in (i - 1, i))
+                space = others[len(others) // 2] if others else 0.0
+                far = max(15.0, 1.6 * ln.height, 2.5 * space)
+                if left >= far and right >= far:
+                    continue
+            keep.append(w)
+        if keep:
+            out.append(Line(keep, ln.page) if len(keep) != len(ws) else ln)
     return out
 
 
@@ -252,16 +290,17 @@ def _may_have_duplicates(chars: list[dict], tolerance: float) -> bool:
     """Whether two chars with the same text and font lie within ``tolerance`` of each other
     (grid buckets of the tolerance's size: one pass, nine look-ups per char)."""
     step = max(tolerance, 0.01)
-    seen: dict[tuple, list[dict]] = {}
+    grids: dict[tuple, dict[tuple[int, int], list[tuple[float, float]]]] = {}
     for c in chars:
-        key = (c.get("upright"), c.get("text"), c.get("fontname"), c.get("size"))
-        iy, ix = int(c["doctop"] // step), int(c["x0"] // step)
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                for o in seen.get((key, iy + dy, ix + dx), ()):
-                    if abs(o["doctop"] - c["doctop"]) <= tolerance and abs(o["x0"] - c["x0"]) <= tolerance:
-                        return True
-        seen.setdefault((key, iy, ix), []).append(c)
+        grid = grids.setdefault((c.get("upright"), c.get("text"), c.get("fontname"), c.get("size")), {})
+        y, x = c["doctop"], c["x0"]
+        iy, ix = int(y // step), int(x // step)
+        for cell in ((iy, ix), (iy, ix - 1), (iy, ix + 1), (iy - 1, ix - 1), (iy - 1, ix), (iy - 1, ix + 1),
+                     (iy + 1, ix - 1), (iy + 1, ix), (iy + 1, ix + 1)):
+            for oy, ox in grid.get(cell, ()):
+                if abs(oy - y) <= tolerance and abs(ox - x) <= tolerance:
+                    return True
+        grid.setdefault((iy, ix), []).append((y, x))
     return False
 
 
@@ -315,15 +354,16 @@ def read_page(page, number: int, *, find_tables: bool = True, max_chars: int | N
 
     items: list = []
     claimed = [False] * len(words)
-    order = sorted(range(len(words)), key=lambda i: (words[i].cy, words[i].cx))
+    # words by their centre, top to bottom: a cell takes those whose centre lies inside it
+    centres = sorted((w.cy, w.cx, i) for i, w in enumerate(words))
+    cys = [c[0] for c in centres]
+
     def claim(cx0, ctop, cx1, cbottom) -> list[Word]:
         cw = []
-        for i in order:
-            if claimed[i]:
-                continue
-            w = words[i]
-            if cx0 - 0.5 <= w.cx <= cx1 + 0.5 and ctop - 0.5 <= w.cy <= cbottom + 0.5:
-                cw.append(w)
+        for k in range(bisect.bisect_left(cys, ctop - 0.5), bisect.bisect_right(cys, cbottom + 0.5)):
+            _, cx, i = centres[k]
+            if not claimed[i] and cx0 - 0.5 <= cx <= cx1 + 0.5:
+                cw.append(words[i])
                 claimed[i] = True
         return cw
 
@@ -348,7 +388,10 @@ def read_page(page, number: int, *, find_tables: bool = True, max_chars: int | N
             cells.sort(key=lambda c: c.x0)
             items.append(Row(number, cells, tx0, tx1, min(c.top for c in cells), max(c.bottom for c in cells)))
     free = [w for i, w in enumerate(words) if not claimed[i]]
-    items.extend(group_lines(free, number))
+    lines = group_lines(free, number)
+    if ocr_text:
+        lines = drop_specks(lines)
+    items.extend(lines)
     items.sort(key=lambda it: (it.top, it.x0))
     return Page(number, float(page.width), float(page.height), items, bool(tables), ocr_text, garbled)
 

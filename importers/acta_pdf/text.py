@@ -87,6 +87,11 @@ def _digits(s: str) -> int | None:
     return int(s) if s.isdigit() else None
 
 
+# between a label's number and its text, what OCR reads from specks: punctuation alone
+# ("COMPROMISO 7 , El MVCS", "TEMA 2 * Demanda") or a stray digit ("N? 3 3 El MINSA")
+_LABEL_NOISE = re.compile(r"^(?:[^\w\s“\"«¿¡(\[]{1,3}|\d)\s+(?=[A-ZÁÉÍÓÚÑ“\"«¿¡(])")
+
+
 def match_label(text: str, kind: str) -> tuple[int, str] | None:
     """``("TEMA N° 2 Texto", "tema") -> (2, "Texto")``; None when the text does not start
     with that label. ``kind`` is "tema" or "compromiso"."""
@@ -97,7 +102,7 @@ def match_label(text: str, kind: str) -> tuple[int, str] | None:
     num = _digits(m.group("num"))
     if num is None:
         return None
-    rest = m.group("rest").strip()
+    rest = _LABEL_NOISE.sub("", m.group("rest").strip())
     if rest and not m.group("sep") and rest[0].islower():
         return None  # prose: "Compromiso 1 del acta anterior ..."
     return num, rest

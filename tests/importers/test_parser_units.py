@@ -38,6 +38,12 @@ from importers.acta_pdf.text import (
     ("COMPROMISO N”* 5", "compromiso", (5, "")),
     ("COMPROMIS0 N° 6", "compromiso", (6, "")),
     ("TEMA N?7", "tema", (7, "")),
+    # specks read between the number and the text
+    ("COMPROMISO 7 , El MVCS", "compromiso", (7, "El MVCS")),
+    ("TEMA 2 * Demanda adicional", "tema", (2, "Demanda adicional")),
+    ("COMPROMISO N? 3 3 El MINSA", "compromiso", (3, "El MINSA")),
+    ("COMPROMISO N? 2: > El MIDAGRI", "compromiso", (2, "El MIDAGRI")),
+    ("COMPROMISO 1 “Mejoramiento”", "compromiso", (1, "“Mejoramiento”")),  # a quote is text
     ("TEMA l", "tema", (1, "")),
     # not labels
     ("TEMA", "tema", None),
@@ -315,6 +321,37 @@ def test_group_lines_tolerates_uneven_word_boxes():
              Word("Texto", 10, 40, 114, 124)]
     lines = group_lines(words)
     assert [ln.text for ln in lines] == ["TEMA N* 1", "Texto"]
+
+
+def _words(spec, top=100):
+    """"COMPROMISO@300 4@370 o@560": words at those x positions, 10 pt high."""
+    out = []
+    for tok in spec.split():
+        text, x = tok.rsplit("@", 1)
+        out.append(Word(text, float(x), float(x) + 6 * len(text), top, top + 10))
+    return out
+
+
+@pytest.mark.parametrize("spec,expected", [
+    ("COMPROMISO@300 4@370 o@560", "COMPROMISO 4"),                      # a speck far right
+    ("COMPROMISO@300 N*@362 2@380 S@460 GORE@600", "COMPROMISO N* 2 GORE"),
+    ("Cruz@100 E@340", "Cruz"),
+    ("MIDAGRI@100 y@145 GORE@155", "MIDAGRI y GORE"),                    # a word, at a word space
+    # a justified line whose every space is wide: "a" is a word
+    ("para@100 la@142 GORE@172 sujeta@214 a@268 la@292 de@322", "para la GORE sujeta a la de"),
+    ("TEMA@50 1@80 3@200 GORE@400", "TEMA 1 3 GORE"),                    # digits stay: a N° column
+])
+def test_ocr_specks_are_dropped(spec, expected):
+    from importers.acta_pdf.layout import drop_specks
+
+    [line] = drop_specks([Line(_words(spec))])
+    assert line.text == expected
+
+
+def test_a_speck_glued_to_a_label_is_cut_off():
+    words = clean_ocr_words([Word("[COMPROMISO", 100, 166, 0, 10), Word("“|", 20, 30, 0, 10), Word("TEMA", 40, 64, 0, 10)])
+    assert [w.text for w in words] == ["COMPROMISO", "TEMA"]
+    assert words[0].x0 == pytest.approx(106)
 
 
 def test_ocr_border_noise_is_removed():
