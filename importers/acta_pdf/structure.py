@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import columns as colmod
-from .layout import Cell, Line, Page, Row
+from .layout import Cell, Line, Page, Row, group_lines
 from .model import ParseWarning
 from .reference import Reference
 from .text import (
@@ -82,7 +82,8 @@ _COMMIT_HEADINGS = re.compile(
 )
 # where the signatures begin: nothing after this is content
 _SIGNATURES = re.compile(r"^(?:firmas?(?:\s+de\s+(?:los\s+)?(?:participantes|asistentes))?\s*:?$|_{5,}|suscriben\s*:?$|"
-                         r"en senal de conformidad(?:,)? (?:firman|suscriben)\b)")
+                         r"en senal de conformidad(?:,)? (?:firman|suscriben)\b|"
+                         r"(?:firman|suscriben)(?: \w+){0,4} en senal de (?:conformidad|aceptacion)\b)")
 # a closing "Ciudad, D de mes de AAAA" line (a place of at most four capitalised words)
 _PLACE_DATE_LINE = re.compile(
     r"^\s*[A-ZÁÉÍÓÚÑ][\wáéíóúñ.'’\-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\wáéíóúñ.'’\-]*|de|del|la|las|los)){0,4}\s*,\s*(?:\w+\s+)?\d{1,2}\s*(?:°|º)?\s+de\s+[A-Za-záéíóú]+\s+(?:de|del)\s+\d{4}\.?\s*$"
@@ -185,6 +186,7 @@ class ActaReader:
         # commitments table state
         self.colmap: list[tuple[float, float, str]] = []
         self._ruled_colmap = False  # colmap comes from a ruled column-header row
+        self._last_person: dict[str, tuple[int, str]] = {}  # side -> (index, text) of its last attendee
         self._row_columns: list[tuple[float, float, str]] = []  # columns of the fullest ruled row
         self.topic: _Topic | None = None
         self.commitment: _Commitment | None = None
@@ -459,13 +461,18 @@ class ActaReader:
     def _do_attendees(self, items) -> None:
         sides: list[tuple[float, float, str]] = []
         free: list[Line] = []
+        prev_page = None
         for it in items:
             if isinstance(it, Line):
                 free.append(it)
+                prev_page = None
                 continue
             if free:
                 self._free_attendees(free)
                 free = []
+            # the row goes on from the previous page's last row: a person may be cut in two
+            carry = it.ruled and prev_page is not None and it.page == prev_page + 1
+            prev_page = it.page
             cells = [c for c in it.cells if not c.empty]
             head_cells = []
             for c in cells:
@@ -493,7 +500,7 @@ class ActaReader:
                     if len(lists) > 1:
                         side = "region" if c is lists[0] else "sector"
                     # one list and no side headings: each person's side from the position
-                self._parse_attendee_lines(c.lines, side)
+                self._parse_attendee_lines(c.lines, side, carry=carry)
         if free:
             self._free_attendees(free)
 
@@ -563,11 +570,14 @@ class ActaReader:
                 return
         self._parse_attendee_lines(body, None)
 
-    def _parse_attendee_lines(self, lines: list[Line], side: str | None, sub_headings: bool = True) -> None:
+    def _parse_attendee_lines(self, lines: list[Line], side: str | None, sub_headings: bool = True,
+                              carry: bool = False) -> None:
         """One column of attendees. A person starts at a bullet, at an honorific, or (lists
         without bullets) after a line broken before the margin although the next line's first
         word would have fitted: a hard line break. ``side`` None: decided per person from the
-        position (a regional government named -> region)."""
+        position (a regional government named -> region). ``carry``: the cell goes on from
+        the previous page, where its last person may have been cut: text before the first
+        bullet or honorific finishes that person."""
         if not lines:
             return
         items: list = []
@@ -590,6 +600,10 @@ class ActaReader:
                 continue
             bullet, rest = self._strip_bullet(text)
             hon = split_honorific(rest)[0] is not None
+            if carry and not items and not bullet and not hon and side in self._last_person:
+                items.append(("carry", [text]))
+                prev = ln
+                continue
             new = bullet or not items or items[-1][0] == "side" or prev is None
             if not new and hon and (not bullets or not self.ocr or True):
                 new = not bullets or self.ocr
@@ -615,12 +629,33 @@ class ActaReader:
             if kind == "side":
                 cur_side = val
                 continue
-            self._add_attendee(join_lines(val), cur_side)
+            if kind == "carry":
+                index, before = self._last_person[side]
+                person = self._person(join_lines([before] + val), side)
+                if person is not None:
+                    self.attendees[index] = person
+                    self._last_person[side] = (index, join_lines([before] + val))
+                continue
+            # the rest of a cell cut by a page break goes on after that cell's people
+            self._add_attendee(join_lines(val), cur_side,
+                               after_last=carry and cur_side == side and side in self._last_person)
 
-    def _add_attendee(self, text: str, side: str | None) -> None:
+    def _add_attendee(self, text: str, side: str | None, after_last: bool = False) -> None:
+        person = self._person(text, side)
+        if person is None:
+            return
+        at = self._last_person[side][0] + 1 if after_last else len(self.attendees)
+        self.attendees.insert(at, person)
+        # the people after it moved one place down
+        self._last_person = {k: (i + 1 if i >= at else i, t) for k, (i, t) in self._last_person.items()}
+        if side is not None:
+            self._last_person[side] = (at, text)
+
+    def _person(self, text: str, side: str | None) -> dict | None:
+        """An attendee from its printed text ("Sr. Name Surname, Position")."""
         text = collapse(text).strip(" ;")
         if not text or len(text) < 3:
-            return
+            return None
         bullet, text = self._strip_bullet(text)
         hon, rest = split_honorific(text)
         if "," in rest:
@@ -630,13 +665,11 @@ class ActaReader:
             name, position = rest, None
         name = collapse(name).strip(" ,.;")
         if not name:
-            return
+            return None
         if side is None:
             side = "region" if position and self._names_region_body(position) else "sector"
         region = self.ref.find_region_in(position) if side == "region" and position else None
-        self.attendees.append(
-            {"name": name, "honorific": hon, "position": position, "side": side, "region": region}
-        )
+        return {"name": name, "honorific": hon, "position": position, "side": side, "region": region}
 
     def _names_region_body(self, position: str) -> bool:
         fp = fold(position)
@@ -808,8 +841,38 @@ class ActaReader:
             self.blocks.append(_Block(name or "", "", name is not None))
         return self.blocks[-1]
 
+    def _split_merged_cells(self, row: Row) -> list[Cell]:
+        """The row's cells, with a cell that spans several columns of the table's header
+        ("N° | TEMA" drawn as one cell where a page break cut the row, so that its border
+        is missing) split at the header's column boundaries, each word to the column its left
+        edge falls in."""
+        if not (row.ruled and self._ruled_colmap and self.colmap and len(row.nonempty()) >= 2):
+            return row.cells
+        out: list[Cell] = []
+        split = False
+        for c in row.cells:
+            inner = [col for col in self.colmap
+                     if min(col[1], c.x1) - max(col[0], c.x0) > 0.6 * max(col[1] - col[0], 1.0)]
+            if len(inner) < 2 or c.empty:
+                out.append(c)
+                continue
+            inner.sort()
+            parts = [[] for _ in inner]
+            for ln in c.lines:
+                for w in ln.words:
+                    k = max((i for i, col in enumerate(inner) if w.x0 >= col[0] - 3), default=0)
+                    parts[k].append(w)
+            for i, col in enumerate(inner):
+                x0 = c.x0 if i == 0 else col[0]
+                x1 = c.x1 if i == len(inner) - 1 else inner[i + 1][0]
+                out.append(Cell(x0, x1, c.top, c.bottom, group_lines(parts[i], row.page)))
+            split = True
+        return out if split else row.cells
+
     def _topic_row(self, row: Row) -> None:
-        cells = row.cells
+        cells = self._split_merged_cells(row)
+        if cells is not row.cells:
+            row = Row(row.page, cells, row.x0, row.x1, row.top, row.bottom, row.ruled)
         n = len(cells)
         if row.ruled and not self.colmap and n >= 2 and n >= len(self._row_columns):
             # no column headers: the table's fullest row lays out its columns, by position
@@ -1015,6 +1078,8 @@ class ActaReader:
         region: str | None = None
         free: list[Line] = []
         last: dict | None = None
+        cut: dict | None = None  # a region cell that did not match: perhaps cut by a page break
+        pages_seen: set[int] = set()
         for it in items:
             if isinstance(it, Line):
                 free.append(it)
@@ -1027,17 +1092,54 @@ class ActaReader:
                 continue
             if _OBS.match(ne[0].text):
                 continue
+            first_on_page = it.page not in pages_seen
+            pages_seen.add(it.page)
+            if cut is not None and first_on_page and it.page == cut["page"] + 1 and it.ruled:
+                joined = self._join_cut_region(cut, ne[0])
+                if joined is not None:
+                    region = joined
+                    ne = ne[1:]
+                    if not ne:
+                        cut = None
+                        continue
+            cut = None
             if len(ne) == 1 and it.full and self._is_region_title(ne[0].text, cell=it.ruled) and not _ITEM_NO.match(ne[0].text):
-                region = self._region_name(ne[0].text, "other_topics")
+                region, cut = self._region_cell(ne[0], it)
                 continue
             item_cells = ne
             if len(ne) >= 2 and not _ITEM_NO.match(ne[0].text):
-                region = self._region_name(ne[0].text, "other_topics")
+                region, cut = self._region_cell(ne[0], it)
                 item_cells = ne[1:]
             for c in item_cells:
                 last = self._other_items([ln.text for ln in c.lines], region, last)
         if free:
             self._free_others(free, region, last)
+
+    def _region_cell(self, cell: Cell, row: Row) -> tuple[str, dict | None]:
+        """The region a cell of OTROS TEMAS names, and, when its name is not recognised, what
+        is needed to join it with the rest of the cell on the next page."""
+        n = len(self.warnings)
+        region = self._region_name(cell.text, "other_topics")
+        if len(self.warnings) == n:
+            return region, None
+        return region, {"printed": region, "page": row.page, "x0": cell.x0, "start": len(self.others),
+                        "warning": self.warnings[-1]}
+
+    def _join_cut_region(self, cut: dict, cell: Cell) -> str | None:
+        """A region cell cut by a page break ("GOBIERNO REGIONAL" | "DE LA LIBERTAD"): the
+        first cell of the next page's first row, in the same column, completes the name.
+        The items read meanwhile take the whole name; None when the two do not make one."""
+        if abs(cell.x0 - cut["x0"]) > 5 or _ITEM_NO.match(cell.text):
+            return None
+        name = self.ref.match_region(collapse(cut["printed"] + " " + cell.text))
+        if name is None:
+            return None
+        for o in self.others[cut["start"]:]:
+            if o["region"] == cut["printed"]:
+                o["region"] = name
+        if cut["warning"] in self.warnings:
+            self.warnings.remove(cut["warning"])
+        return name
 
     def _is_repeated_heading(self, it) -> bool:
         """The commitments table's heading or column-header row, printed again at the top of
