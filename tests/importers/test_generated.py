@@ -11,6 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from .conftest import collapsed
+
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "fixtures" / "generated"
 SCHEMA = json.loads((ROOT / "fixtures" / "actas" / "acta.schema.json").read_text("utf-8"))
@@ -52,15 +54,6 @@ def test_expected_parse_is_valid_and_matches_its_pdf(name):
 KNOWN_GAPS: dict[str, str] = {}
 
 
-def _collapse(value):
-    if isinstance(value, str):
-        return " ".join(value.split())
-    if isinstance(value, list):
-        return [_collapse(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _collapse(v) for k, v in value.items()}
-    return value
-
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_GAPS[n], strict=False))
                                   if n in KNOWN_GAPS else n for n in NAMES])
@@ -70,4 +63,4 @@ def test_parser_reads_the_variant_exactly(name):
     expected = json.loads((GENERATED / name).with_suffix(".json").read_text("utf-8"))
     got = parse_acta(GENERATED / name).to_dict()
     jsonschema.validate(got, SCHEMA)
-    assert _collapse(got) == _collapse(expected)
+    assert collapsed(got) == collapsed(expected)

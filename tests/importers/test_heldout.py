@@ -19,7 +19,7 @@ import pytest
 
 from importers.acta_pdf.ocr import ocr_status
 
-from .conftest import FIXTURES, commitment_f1
+from .conftest import FIXTURES, collapsed, commitment_f1
 
 SCHEMA = json.loads((FIXTURES / "actas" / "acta.schema.json").read_text("utf-8"))
 TEXT_CORPORA = ("heldout-chromium", "heldout-lo")
@@ -33,15 +33,6 @@ def _files(corpus: str, kind: str) -> list[tuple[str, str]]:
 
 TEXT = [f for c in TEXT_CORPORA for f in _files(c, "text")]
 
-
-def _collapse(value):
-    if isinstance(value, str):
-        return " ".join(value.split())
-    if isinstance(value, list):
-        return [_collapse(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _collapse(v) for k, v in value.items()}
-    return value
 
 
 def test_the_corpora_are_there():
@@ -66,7 +57,7 @@ def test_parser_reads_the_held_out_acta_exactly(corpus, name):
     got = parse_acta(pdf).to_dict()
     jsonschema.validate(got, SCHEMA)
     for key in expected:  # one key at a time: a failure names the part that differs
-        assert _collapse(got[key]) == _collapse(expected[key]), f"{name}: {key}"
+        assert collapsed(got[key]) == collapsed(expected[key]), f"{name}: {key}"
 
 
 @pytest.mark.skipif(ocr_status() is not None, reason=f"OCR not available ({ocr_status()})")
