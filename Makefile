@@ -69,8 +69,22 @@ run: demo
 	$(SIDECARS) \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# With TEST_DATABASE_URL, two pytest processes run side by side, one per core: the tests on
+# the PostgreSQL test schema, and all the others (tests/conftest.py, TEST_SHARD). The
+# PostgreSQL run's report is printed after the other's; either failing fails the target.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -z "$$TEST_DATABASE_URL" ] || [ -n "$$TEST_SHARD" ]; then \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	else \
+	  log=$$(mktemp); \
+	  TEST_SHARD=postgresql $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) >$$log 2>&1 & pg=$$!; \
+	  trap 'kill $$pg 2>/dev/null; rm -f $$log' EXIT INT TERM; \
+	  echo "== tests on SQLite and without a database (the PostgreSQL ones run beside them)"; \
+	  TEST_SHARD=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS); a=$$?; \
+	  wait $$pg; b=$$?; \
+	  echo; echo "== tests on PostgreSQL"; cat $$log; \
+	  { [ $$a -eq 0 ] || [ $$a -eq 5 ]; } && { [ $$b -eq 0 ] || [ $$b -eq 5 ]; }; \
+	fi
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py

@@ -71,12 +71,17 @@ def _browser():
         browser.close()
 
 
+# how long an action may wait before the test fails: a bound for a hang, not a speed target
+# (CI machines are shared; a loaded one takes seconds for what usually takes milliseconds)
+TIMEOUT_MS = 30_000
+
+
 @pytest.fixture
 def page(_browser):
     """A fresh browser page (desktop viewport). Screenshots go to test-artifacts/."""
     context = _browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-PE")
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(TIMEOUT_MS)
     yield pg
     context.close()
 
@@ -86,7 +91,7 @@ def phone_page(_browser):
     context = _browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                    has_touch=True, locale="es-PE")
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(TIMEOUT_MS)
     yield pg
     context.close()
 

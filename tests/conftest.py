@@ -22,6 +22,28 @@ from tests.browser import _browser, live_server, page, phone_page  # noqa: F401 
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+# `make test` with PostgreSQL runs two pytest processes side by side (one per core):
+# TEST_SHARD=postgresql takes the tests that use the PostgreSQL test schema, and
+# TEST_SHARD=sqlite all the others. Only one process ever touches that schema.
+SHARD = os.environ.get("TEST_SHARD", "")
+
+
+def _uses_test_schema(item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("app") == "postgresql":
+        return True
+    return "pg_schema" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config, items):
+    if SHARD not in ("sqlite", "postgresql"):
+        return
+    want = SHARD == "postgresql"
+    keep = [it for it in items if _uses_test_schema(it) == want]
+    drop = [it for it in items if _uses_test_schema(it) != want]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+    items[:] = keep
 
 
 def _base_config(tmp_path, uri: str) -> dict:

@@ -103,10 +103,11 @@ def test_phone_layout(live_server, phone_page, officer_world):
     assert not pg.locator("table.commitment-table").is_visible()
     assert not pg.locator("#filtros").is_visible()
     pg.get_by_role("button", name="Filtros").click()
-    pg.locator("#filtros").wait_for(state="visible")
+    # visible as soon as Bootstrap starts unfolding it: wait until it has finished
+    pg.locator("#filtros.show:not(.collapsing)").wait_for(state="visible")
     pg.fill("#q", "oxigeno")
-    pg.get_by_role("button", name="Filtrar").click()
-    pg.wait_for_url("**q=oxigeno**")
+    with pg.expect_navigation(url="**q=oxigeno**"):
+        pg.get_by_role("button", name="Filtrar").click()
     cards = pg.locator(".commitment-card")
     assert cards.count() >= 1
     assert all("xígeno" in cards.nth(i).inner_text() or "XÍGENO" in cards.nth(i).inner_text().upper()
