@@ -1,4 +1,6 @@
 """Imports every model so that mappers and Alembic see the whole schema."""
+from gore_tracker.audit.models import AuditEntry  # noqa: F401
+from gore_tracker.audit import capture  # noqa: F401  (the after_flush listener)
 from gore_tracker.commitments.models import Commitment, StatusUpdate, commitment_responsible  # noqa: F401
 from gore_tracker.evidence.models import StoredFile  # noqa: F401
 from gore_tracker.imports.models import ImportDraft  # noqa: F401

@@ -12,6 +12,7 @@ from sqlalchemy import (
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from gore_tracker.audit.spec import Audited, Exempt
 from gore_tracker.db import UTCDateTime, utcnow
 from gore_tracker.extensions import db
 from gore_tracker.organizations.models import Organization
@@ -30,6 +31,7 @@ commitment_responsible = Table(
 
 class Commitment(db.Model):
     __tablename__ = "commitment"
+    __audit__ = Audited("commitment", collections=("responsible_orgs",), scope=lambda c: (c.sector_id, c.meeting_id))
     __table_args__ = (
         # Commitment numbers run through a regional block of one meeting.
         UniqueConstraint("meeting_id", "region_id", "number"),
@@ -110,6 +112,7 @@ class StatusUpdate(db.Model):
     """One entry of a commitment's history. Rows are never updated or deleted."""
 
     __tablename__ = "status_update"
+    __audit__ = Exempt("append-only history with its author and time; the commitment fields an update changes are audited")
     __table_args__ = (
         CheckConstraint("old_status IS NULL OR old_status " + _STATUS_CHECK, name="old_status"),
         CheckConstraint("new_status " + _STATUS_CHECK, name="new_status"),

@@ -11,6 +11,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from gore_tracker.audit.spec import Exempt
 from gore_tracker.db import UTCDateTime, utcnow
 from gore_tracker.extensions import db
 
@@ -26,6 +27,7 @@ status_update_file = Table(
 
 class StoredFile(db.Model):
     __tablename__ = "stored_file"
+    __audit__ = Exempt("immutable upload rows attributed by uploaded_by; what they are attached to is audited")
     __table_args__ = (CheckConstraint("size >= 0", name="size"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from gore_tracker.audit.spec import Audited
 from gore_tracker.db import UTCDateTime, utcnow
 from gore_tracker.extensions import db
 
@@ -36,6 +37,7 @@ class DraftStatus:
 
 class ImportDraft(db.Model):
     __tablename__ = "import_draft"
+    __audit__ = Audited("import_draft", exclude=frozenset({"stage", "result", "started_at", "finished_at"}))
     __table_args__ = (
         CheckConstraint("status IN ('queued','parsing','ready','failed')", name="status"),
         CheckConstraint("status <> 'ready' OR result IS NOT NULL", name="ready_has_result"),

@@ -7,6 +7,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from gore_tracker.audit.spec import Audited
 from gore_tracker.db import UTCDateTime, utcnow
 from gore_tracker.extensions import db
 from gore_tracker.organizations.models import Organization
@@ -14,8 +15,15 @@ from gore_tracker.organizations.models import Organization
 DEFAULT_BODY = "GORE Ejecutivo"
 
 
+def _meeting_scope(row) -> tuple[int | None, int | None]:
+    """A part of an acta is in the scope of its meeting's sector (audit trail)."""
+    meeting = row.meeting
+    return (meeting.sector_id if meeting is not None else None), row.meeting_id
+
+
 class Meeting(db.Model):
     __tablename__ = "meeting"
+    __audit__ = Audited("meeting", exclude=frozenset({"identity_key"}), scope=lambda m: (m.sector_id, m.id))
     __table_args__ = (
         CheckConstraint("session_type IN ('ordinaria','extraordinaria')", name="session_type"),
         CheckConstraint("modality IN ('presencial','virtual')", name="modality"),
@@ -81,6 +89,7 @@ class Meeting(db.Model):
 
 class Attendee(db.Model):
     __tablename__ = "attendee"
+    __audit__ = Audited("attendee", scope=_meeting_scope)
     __table_args__ = (CheckConstraint("side IN ('region','sector','other')", name="side"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,6 +109,7 @@ class RegionBlock(db.Model):
     """A regional government's block in the acta, in document order."""
 
     __tablename__ = "region_block"
+    __audit__ = Audited("region_block", scope=_meeting_scope)
     __table_args__ = (UniqueConstraint("meeting_id", "region_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +129,7 @@ class Absence(db.Model):
     """A regional government that was invited and did not attend."""
 
     __tablename__ = "meeting_absence"
+    __audit__ = Audited("absence", scope=_meeting_scope)
     __table_args__ = (UniqueConstraint("meeting_id", "region_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +142,7 @@ class Absence(db.Model):
 
 class Topic(db.Model):
     __tablename__ = "topic"
+    __audit__ = Audited("topic", scope=_meeting_scope)
     __table_args__ = (
         UniqueConstraint("meeting_id", "region_id", "number"),
         CheckConstraint("number > 0", name="number"),
@@ -155,6 +167,7 @@ class OtherTopic(db.Model):
     """An item of OTROS TEMAS TRATADOS, optionally tied to a regional government."""
 
     __tablename__ = "other_topic"
+    __audit__ = Audited("other_topic", scope=_meeting_scope)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)

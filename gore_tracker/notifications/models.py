@@ -11,6 +11,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from gore_tracker.audit.spec import Exempt
 from gore_tracker.db import UTCDateTime, utcnow
 from gore_tracker.extensions import db
 
@@ -26,6 +27,7 @@ class OutboxStatus:
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
+    __audit__ = Exempt("outgoing mail bookkeeping")
     __table_args__ = (
         CheckConstraint("status IN ('pending','sending','sent','failed')", name="status"),
         CheckConstraint("kind IN ('reminder','digest','other')", name="kind"),
@@ -60,6 +62,7 @@ class ReminderLog(db.Model):
     """One reminder step for one commitment and one recipient: never reminded twice."""
 
     __tablename__ = "reminder_log"
+    __audit__ = Exempt("reminder bookkeeping")
     __table_args__ = (UniqueConstraint("commitment_id", "user_id", "step"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +79,7 @@ class DigestSnapshot(db.Model):
     """The figures of one digest scope for one ISO week, to compare with next week's."""
 
     __tablename__ = "digest_snapshot"
+    __audit__ = Exempt("digest bookkeeping")
     __table_args__ = (UniqueConstraint("scope", "iso_week"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +94,7 @@ class SchedulerHeartbeat(db.Model):
     """Written by the scheduler process; admin pages warn when it is missing or old."""
 
     __tablename__ = "scheduler_heartbeat"
+    __audit__ = Exempt("scheduler heartbeat")
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,6 +7,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from gore_tracker.audit.spec import Audited
 from gore_tracker.db import UTCDateTime, utcnow
 from gore_tracker.extensions import db
 from gore_tracker.utils.text import fold
@@ -34,6 +35,7 @@ class OrgKind:
 
 class Organization(db.Model):
     __tablename__ = "organization"
+    __audit__ = Audited("organization", exclude=frozenset({"name_key"}))
     __table_args__ = (
         UniqueConstraint("kind", "code"),
         UniqueConstraint("kind", "name_key"),

@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from gore_tracker.audit.spec import Audited
 from gore_tracker.db import UTCDateTime, utcnow
 from gore_tracker.extensions import db
 from gore_tracker.organizations.models import Organization
@@ -36,6 +37,7 @@ class Role:
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    __audit__ = Audited("user", redact={"password_hash": "password"})
     __table_args__ = (
         CheckConstraint(
             "role IN ('admin','coordinator','liaison','regional_officer','viewer')", name="role"
@@ -91,6 +93,7 @@ class ApiToken(db.Model):
     """A bearer token; only its SHA-256 is stored."""
 
     __tablename__ = "api_token"
+    __audit__ = Audited("api_token", exclude=frozenset({"token_hash"}))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
