@@ -20,7 +20,10 @@ _UNSET = object()
 
 
 def refresh_search_text(c: Commitment) -> None:
-    """Rebuild the folded text the list's search runs over (topic, commitment, responsible)."""
+    """Rebuild the folded text the list's search runs over (topic, commitment, responsible).
+
+    Called only by the ``before_flush`` listener in ``models.py``, the one mechanism that
+    keeps the keys fresh however a commitment or its topic was changed."""
     parts = [c.topic.text if c.topic is not None else "", c.text or "", c.responsible_text or ""]
     c.search_text = fold(" ".join(parts))
     c.responsible_key = fold(" | ".join([o.name for o in c.responsible_orgs] + [c.responsible_text or ""]))
@@ -165,8 +168,7 @@ def update_details(commitment: Commitment, actor, *, deliverable=None, target=No
     commitment.cui = cui or None
     if responsible_orgs is not None:
         commitment.responsible_orgs = list(responsible_orgs)
-    refresh_search_text(commitment)
     db.session.flush()
 
 
-__all__ = ["apply_update", "update_details", "refresh_search_text", "ValidationFailed"]
+__all__ = ["apply_update", "update_details", "ValidationFailed"]

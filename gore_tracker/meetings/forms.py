@@ -211,6 +211,8 @@ class ActaForm(FlaskForm):
     absent_regions = SelectMultipleField("Gobiernos regionales que no asistieron", choices=region_choices,
                                          validate_choice=False)
     source_file = FileField("Archivo del acta (PDF o imagen)")
+    # Editing only: why a recorded commitment's text or due date changes (audit trail).
+    reason = TextAreaField("Motivo del cambio", validators=[_max(2000)], render_kw={"rows": 2, "maxlength": 2000})
     attendees = FieldList(FormField(AttendeeForm), min_entries=0, max_entries=MAX_ATTENDEES)
     regions = FieldList(FormField(RegionBlockForm), min_entries=0, max_entries=MAX_REGIONS)
     other_topics = FieldList(FormField(OtherTopicForm), min_entries=0, max_entries=MAX_OTHER_TOPICS)
@@ -367,7 +369,7 @@ class ActaForm(FlaskForm):
         "meeting.place": "place", "meeting.sector": "sector", "meeting.moderator": "moderator",
         "observations": "observations", "extensions.body": "body", "extensions.edition": "edition",
         "extensions.modality": "modality", "extensions.absent_regions": "absent_regions",
-        "source_file": "source_file",
+        "source_file": "source_file", "reason": "reason",
     }
     # Leaves of extensions.commitments.N that are shown on another input.
     _EXT_LEAVES = {"region": "number", "responsible_orgs": "responsible", "source_page": "number",

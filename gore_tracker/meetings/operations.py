@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from gore_tracker import permissions
 from gore_tracker.commitments.models import Commitment
-from gore_tracker.commitments.operations import refresh_search_text
+from gore_tracker import audit
+from gore_tracker.commitments import rules
+from gore_tracker.commitments.operations import apply_update
 from gore_tracker.exceptions import DuplicateMeeting, FieldErrors, PermissionDenied, ValidationFailed
 from gore_tracker.extensions import db
 from gore_tracker.organizations import operations as orgs
@@ -193,6 +195,7 @@ class _Validated:
                 errors.add(f"{path}.target", "La meta debe ser un número entre 0 y 999 999 999 999.")
             _check_len(_opt(extra.get("deliverable")), "deliverable", f"{path}.deliverable", errors)
             target["extra"] = dict(
+                path=path,
                 deliverable=_opt(extra.get("deliverable")),
                 target=amount,
                 cui=_opt(extra.get("cui")),
@@ -215,47 +218,90 @@ def _existing(key: str, exclude_id: int | None = None) -> Meeting | None:
     return db.session.scalar(stmt)
 
 
+def _set(row, **values) -> None:
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+
+
+def _reconcile_list(collection: list, wanted: list[dict], make) -> None:
+    """Update the rows of an ordered child list in place, position by position, so an edit
+    that leaves a row as it was changes (and audits) nothing for it."""
+    rows = sorted(collection, key=lambda r: r.sort_order)
+    for i, values in enumerate(wanted):
+        if i < len(rows):
+            _set(rows[i], sort_order=i, **values)
+        else:
+            collection.append(make(sort_order=i, **values))
+    for extra in rows[len(wanted):]:
+        collection.remove(extra)
+
+
+def _reconcile_regions(collection: list, wanted: list, make, ordered: bool) -> None:
+    """The same for children keyed by regional government (blocks, absences)."""
+    by_region = {r.region_id: r for r in collection}
+    keep = set()
+    for i, region in enumerate(wanted):
+        row = by_region.get(region.id)
+        if row is None:
+            row = make(region=region, **({"sort_order": i} if ordered else {}))
+            collection.append(row)
+        elif ordered:
+            _set(row, sort_order=i)
+        keep.add(region.id)
+    for row in list(collection):
+        if (row.region.id if row.region is not None else row.region_id) not in keep:
+            collection.remove(row)
+
+
 def _fill_header(meeting: Meeting, v: _Validated) -> None:
-    if meeting.id is not None:
-        # Replaced wholesale: delete the old rows first so unique keys do not collide.
-        for collection in (meeting.attendees, meeting.other_topics, meeting.absences, meeting.blocks):
-            collection.clear()
-        db.session.flush()
-    meeting.body = v.body
-    meeting.edition = v.edition
-    meeting.title = v.title
-    meeting.session_type = v.session_type
-    meeting.date = v.date
-    meeting.place = v.place
-    meeting.modality = v.modality
-    meeting.sector = v.sector
-    meeting.moderator = v.moderator
-    meeting.observations = v.observations
-    meeting.identity_key = v.key
-    meeting.attendees = [Attendee(sort_order=i, **a) for i, a in enumerate(v.attendees)]
-    meeting.other_topics = [OtherTopic(sort_order=i, text=o["text"], region=o["region"])
-                            for i, o in enumerate(v.other_topics)]
-    meeting.absences = [Absence(region=r) for r in v.absent]
-    meeting.blocks = [RegionBlock(region=b["region"], sort_order=i) for i, b in enumerate(v.blocks)]
+    _set(meeting, body=v.body, edition=v.edition, title=v.title, session_type=v.session_type, date=v.date,
+         place=v.place, modality=v.modality, moderator=v.moderator, observations=v.observations,
+         identity_key=v.key)
+    if meeting.sector is not v.sector:
+        meeting.sector = v.sector
+    _reconcile_list(meeting.attendees, v.attendees, Attendee)
+    _reconcile_list(meeting.other_topics, [dict(text=o["text"], region=o["region"]) for o in v.other_topics],
+                    OtherTopic)
+    _reconcile_regions(meeting.absences, v.absent, Absence, ordered=False)
+    _reconcile_regions(meeting.blocks, [b["region"] for b in v.blocks], RegionBlock, ordered=True)
 
 
 def _apply_commitment(c: Commitment, data: dict, *, new: bool) -> None:
-    c.number = data["number"]
-    c.text = data["text"]
-    c.responsible_text = data["responsible_text"]
+    """Texts and details of one commitment from the document. The due date of a commitment
+    already recorded is not set here: changing it is a reprogramming (``_reprogram``)."""
+    _set(c, number=data["number"], text=data["text"], responsible_text=data["responsible_text"])
     extra = data["extra"]
-    if new or not c.history:
+    if new:
         c.due = data["due"]
     if extra:
-        c.deliverable = extra["deliverable"]
-        c.target = extra["target"]
-        c.cui = extra["cui"]
-        c.responsible_orgs = list(extra["responsible_orgs"])
-        c.source_page = extra["source_page"]
+        _set(c, deliverable=extra["deliverable"], target=extra["target"], cui=extra["cui"],
+             source_page=extra["source_page"])
+        if list(c.responsible_orgs) != list(extra["responsible_orgs"]):
+            c.responsible_orgs = list(extra["responsible_orgs"])
     if not c.responsible_orgs and c.responsible_text:
         found = orgs.find_org(c.responsible_text)
         if found is not None:
             c.responsible_orgs = [found]
+
+
+def _initial_status(c: Commitment, extra: dict, actor) -> None:
+    """A status (or progress) given when recording the acta becomes the commitment's first
+    history entry, through the one follow-up engine: allowed only when ``actor`` could make
+    that move from ``pendiente`` under the transition table."""
+    status = extra.get("status") or None
+    progress = extra.get("progress")
+    if (status in (None, rules.PENDIENTE)) and progress in (None, 0):
+        return
+    path = extra["path"]
+    try:
+        apply_update(c, actor, status=status, progress=progress, note=INITIAL_STATUS_NOTE, version=c.version)
+    except (ValidationFailed, PermissionDenied) as exc:
+        fields = {f"{path}.{name}": messages for name, messages in getattr(exc, "fields", {}).items()}
+        raise ValidationFailed(exc.message, fields or {f"{path}.status": [exc.message]}) from None
+
+
+INITIAL_STATUS_NOTE = "Estado indicado al registrar el acta."
 
 
 def record_acta(document: dict, actor, *, source_file=None) -> Meeting:
@@ -287,6 +333,7 @@ def record_acta(document: dict, actor, *, source_file=None) -> Meeting:
         meeting.source_sha256 = source_file.sha256
     db.session.add(meeting)
     order = 0
+    created = []
     for block in v.blocks:
         for t in block["topics"]:
             topic = Topic(meeting=meeting, region=block["region"], number=t["number"], text=t["text"],
@@ -297,22 +344,38 @@ def record_acta(document: dict, actor, *, source_file=None) -> Meeting:
                 c = Commitment(topic=topic, meeting=meeting, region=block["region"], sector=v.sector)
                 db.session.add(c)
                 _apply_commitment(c, data, new=True)
-                extra = data["extra"]
-                if extra.get("status"):
-                    c.status = extra["status"]
-                if extra.get("progress") is not None:
-                    c.progress = extra["progress"]
-                refresh_search_text(c)
+                created.append((c, data["extra"]))
     db.session.flush()
+    for c, extra in created:
+        if extra:
+            _initial_status(c, extra, actor)
     return meeting
 
 
-def update_meeting(meeting: Meeting, document: dict, actor) -> Meeting:
+def _edited_commitments(v: _Validated, old_commitments: dict) -> tuple[list, list]:
+    """Commitments already recorded whose text or due date this edit changes."""
+    retexted, redated = [], []
+    for b in v.blocks:
+        for t in b["topics"]:
+            for data in t["commitments"]:
+                c = old_commitments.get((b["region"].id, data["number"]))
+                if c is None:
+                    continue
+                if c.text != data["text"]:
+                    retexted.append(c)
+                if c.due != data["due"]:
+                    redated.append((c, data["due"]))
+    return retexted, redated
+
+
+def update_meeting(meeting: Meeting, document: dict, actor, *, reason: str | None = None) -> Meeting:
     """Correct a recorded acta from an edited document (flushed, not committed).
 
     Commitments are matched by regional government and number, so their status and
-    history survive. A commitment that has history cannot be removed, and its due
-    date changes only through an update with a reason (reprogramación).
+    history survive. A commitment that has history cannot be removed (annul it instead).
+    Changing a recorded commitment's text or due date needs ``reason`` («Motivo del
+    cambio»), which goes into the audit entries of the edit; a new due date is also a
+    reprogramming in the commitment's history, with that reason.
     """
     if not permissions.can_edit_meeting(actor, meeting):
         raise PermissionDenied()
@@ -332,9 +395,28 @@ def update_meeting(meeting: Meeting, document: dict, actor) -> Meeting:
         if key not in wanted and c.history:
             errors.add("regions", f"El COMPROMISO {c.number} de {c.region.name} tiene avances "
                                   "registrados y no puede eliminarse; puede anularlo.")
+    reason = collapse(reason) if isinstance(reason, str) else None
+    retexted, redated = _edited_commitments(v, old_commitments)
+    if (retexted or redated) and not reason:
+        errors.add("reason", "Indique el motivo del cambio: se modifica el texto o el plazo de un compromiso "
+                             "ya registrado.")
     errors.raise_if_any("No se puede guardar el acta.")
 
+    with audit.reason(reason):
+        added = _save_edit(meeting, v, old_topics, old_commitments, wanted)
+        for c, extra in added:
+            if extra:
+                _initial_status(c, extra, actor)
+        for c, due in redated:
+            apply_update(c, actor, due=due, due_reason=reason, version=c.version)
+    return meeting
+
+
+def _save_edit(meeting: Meeting, v: _Validated, old_topics: dict, old_commitments: dict,
+               wanted: set) -> list[tuple[Commitment, dict]]:
+    """Apply the edit (flushed); returns the commitments it added, with their extensions."""
     _fill_header(meeting, v)
+    added = []
     kept_topics = set()
     order = 0
     for block in v.blocks:
@@ -343,8 +425,7 @@ def update_meeting(meeting: Meeting, document: dict, actor) -> Meeting:
             if topic is None:
                 topic = Topic(meeting=meeting, region=block["region"], number=t["number"])
                 db.session.add(topic)
-            topic.text = t["text"]
-            topic.sort_order = order
+            _set(topic, text=t["text"], sort_order=order)
             order += 1
             kept_topics.add(id(topic))
             for data in t["commitments"]:
@@ -353,10 +434,12 @@ def update_meeting(meeting: Meeting, document: dict, actor) -> Meeting:
                 if new:
                     c = Commitment(meeting=meeting, region=block["region"])
                     db.session.add(c)
-                c.topic = topic
-                c.sector = v.sector
+                    added.append((c, data["extra"]))
+                if c.topic is not topic:
+                    c.topic = topic
+                if c.sector is not v.sector:
+                    c.sector = v.sector
                 _apply_commitment(c, data, new=new)
-                refresh_search_text(c)
     for key, c in old_commitments.items():
         if key not in wanted:
             db.session.delete(c)
@@ -364,4 +447,4 @@ def update_meeting(meeting: Meeting, document: dict, actor) -> Meeting:
         if id(t) not in kept_topics:
             meeting.topics.remove(t)
     db.session.flush()
-    return meeting
+    return added

@@ -161,7 +161,7 @@ def edit(meeting_id: int):
         return _render_form(form, meeting=meeting)
     form = ActaForm(sectors=sectors)
     saved, status, duplicate_id = _handle_submit(
-        form, lambda document: update_meeting(meeting, document, current_user))
+        form, lambda document: update_meeting(meeting, document, current_user, reason=form.reason.data))
     if saved is not None:
         flash("Acta actualizada.", "success")
         return redirect(url_for(".detail", meeting_id=saved.id))

@@ -132,7 +132,11 @@ def test_update_meeting_keeps_status_and_history(make):
     doc["regions"][0]["topics"][0]["commitments"][0]["text"] = "Texto corregido"
     doc["regions"][0]["topics"][0]["commitments"].pop(1)
     doc["extensions"]["commitments"].pop(1)
-    update_meeting(m, doc, admin)
+    with pytest.raises(ValidationFailed) as exc:
+        update_meeting(m, doc, admin)  # a recorded commitment's text changes: a reason is needed
+    assert "reason" in exc.value.fields
+    db.session.rollback()
+    update_meeting(m, doc, admin, reason="Error de transcripción")
     db.session.commit()
     db.session.refresh(c1)
     assert c1.text == "Texto corregido" and c1.status == "en_proceso" and len(c1.history) == 1

@@ -80,14 +80,16 @@ def test_edit_keeps_status_and_history_of_commitments(client, liaison, recorded)
     doc = detailed_seed()
     cusco = doc["regions"][0]["topics"]
     cusco[0]["commitments"][0]["text"] = "Reuniones macrorregionales (texto corregido)"
-    cusco[0]["commitments"][0]["due"] = "2021-06-30"  # has history: only a reprogramación changes it
+    cusco[0]["commitments"][0]["due"] = "2021-06-30"  # a reprogramación, with the edit's reason
     cusco[1]["text"] = "Déficit de recursos humanos en salud"
     doc["regions"][3]["topics"][1]["commitments"].append(
         {"number": 3, "text": "Nuevo compromiso añadido al corregir el acta", "due": None, "responsible": None})
     url = f"/sesiones/{recorded.id}/editar"
 
     token = csrf_from(client.get(url).get_data(as_text=True))
-    response = client.post(url, data=acta_form_data(doc, token))
+    data = acta_form_data(doc, token)
+    data["reason"] = "Corrección del acta firmada: el plazo acordado era junio"
+    response = client.post(url, data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
 
     db.session.expire_all()
@@ -95,26 +97,48 @@ def test_edit_keeps_status_and_history_of_commitments(client, liaison, recorded)
     c = commitment(meeting, "Cusco", 1)
     assert c.id == kept_id
     assert c.status == "en_proceso" and c.progress == 30
-    assert [h.note for h in c.history] == ["Se convocó la primera reunión"]
+    assert [h.note for h in c.history] == [None, "Se convocó la primera reunión"]
+    reprogrammed = c.history[0]
+    assert reprogrammed.due_changed and reprogrammed.old_due == date(2021, 3, 31)
+    assert reprogrammed.due_reason == "Corrección del acta firmada: el plazo acordado era junio"
     assert c.text == "Reuniones macrorregionales (texto corregido)"
-    assert c.due == date(2021, 3, 31)
-    assert c.version >= kept_version
+    assert c.due == date(2021, 6, 30)
+    assert c.version > kept_version
     assert commitment(meeting, "Cusco", 2).topic.text == "Déficit de recursos humanos en salud"
     added = commitment(meeting, "Tacna", 3)
     assert added.status == "pendiente" and added.topic.number == 2
     assert len(meeting.commitments) == 16
 
 
-def test_edit_shows_current_status_and_locks_due_of_commitments_with_history(client, liaison, recorded):
+@pytest.mark.parametrize("change", ["text", "due"])
+def test_changing_a_commitments_text_or_due_needs_a_reason(client, liaison, recorded, change):
+    doc = detailed_seed()
+    first = doc["regions"][0]["topics"][0]["commitments"][0]
+    if change == "text":
+        first["text"] = "Texto reescrito sin explicación"
+    else:
+        first["due"] = "2030-12-31"
+    url = f"/sesiones/{recorded.id}/editar"
+    response = client.post(url, data=acta_form_data(doc, csrf_from(client.get(url).get_data(as_text=True))))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    reason = re.search(r'<textarea[^>]*id="reason"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in reason
+    assert "Indique el motivo del cambio" in html
+    db.session.expire_all()
+    c = commitment(db.session.get(Meeting, recorded.id), "Cusco", 1)
+    assert c.due == date(2021, 3, 31) and c.text != "Texto reescrito sin explicación"
+
+
+def test_edit_shows_current_status_and_asks_a_reason_for_due_changes(client, liaison, recorded):
     admin = factories.user("admin")
     c = commitment(recorded, "Cusco", 1)
     apply_update(c, admin, status="en_proceso", note="Avance", version=c.version)
     db.session.commit()
     page = client.get(f"/sesiones/{recorded.id}/editar").get_data(as_text=True)
     due = re.search(r'<input[^>]*id="regions-0-topics-0-commitments-0-due"[^>]*>', page).group(0)
-    assert "readonly" in due
-    other_due = re.search(r'<input[^>]*id="regions-0-topics-1-commitments-0-due"[^>]*>', page).group(0)
-    assert "readonly" not in other_due
+    assert "readonly" not in due and "indique el motivo" in due
+    assert "Motivo del cambio" in page
     assert "En proceso" in page and "1 avance registrado" in page
 
 
