@@ -113,3 +113,25 @@ def can_validate(user, commitment) -> bool:
 def can_edit_details(user, commitment) -> bool:
     """Deliverable, target, CUI and responsible bodies."""
     return is_commitment_manager(user, commitment)
+
+
+# --- Audit trail -------------------------------------------------------------------------
+
+def can_view_audit(user) -> bool:
+    """Admins and coordinators see the whole trail; a liaison their own sector's actas."""
+    return _role(user) in MANAGERS or _role(user) == Role.LIAISON
+
+
+def audit_sector_scope(user) -> int | None:
+    """The sector whose entries ``user`` is limited to (None: everything). Only for users
+    ``can_view_audit`` admits."""
+    return None if _role(user) in MANAGERS else user.organization_id
+
+
+def can_view_changes_of(user, record) -> bool:
+    """The «Ver cambios» link of a meeting or commitment page: admins, coordinators and the
+    liaisons of its sector."""
+    role = _role(user)
+    if role in MANAGERS:
+        return True
+    return role == Role.LIAISON and record.sector_id == user.organization_id

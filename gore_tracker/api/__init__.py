@@ -8,4 +8,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Routes register themselves on ``bp`` when their modules are imported.
-from . import auth, commitments, files, meetings, openapi, regions, sectors, stats  # noqa: E402,F401
+from . import audit, auth, commitments, files, meetings, openapi, regions, sectors, stats  # noqa: E402,F401

@@ -198,6 +198,25 @@ def build_spec() -> dict:
                 "content": {"*/*": {"schema": schemas.BINARY}},
             }}),
         }},
+        "/audit": {"get": {
+            "operationId": "listAudit", "tags": ["Audit"],
+            "summary": "The audit trail: who changed what, when and from where, newest first",
+            "description": (
+                "Admins and coordinators see every entry; liaisons only the entries of their own "
+                "sector's meetings and commitments; other roles 403. Dates are days in America/Lima."),
+            "parameters": [
+                _query("entity", {"type": "string", "enum": list(schemas.AUDIT_ENTITIES)}, "Kind of record."),
+                _query("id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "Id of the record."),
+                _query("meeting_id", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                       "Entries of this meeting and of its parts (attendees, topics, commitments)."),
+                _query("actor", {"type": "string"}, "Text contained in the actor's e-mail (ignoring case)."),
+                _query("action", {"type": "string", "enum": list(schemas.AUDIT_ACTIONS)}, "Kind of change."),
+                _query("from", {"type": "string", "format": "date"}, "On or after this day."),
+                _query("to", {"type": "string", "format": "date"}, "On or before this day."),
+                _p("page"), _p("per_page"),
+            ],
+            "responses": _responses("401", "403", "422", **{"200": _json("AuditPage", "A page of entries.")}),
+        }},
         "/openapi.json": {"get": {
             "operationId": "getOpenApi", "tags": ["Reference"],
             "summary": "This document", "security": [],
@@ -230,7 +249,7 @@ def build_spec() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "tags": [{"name": "Reference"}, {"name": "Meetings"}, {"name": "Commitments"}],
+        "tags": [{"name": "Reference"}, {"name": "Meetings"}, {"name": "Commitments"}, {"name": "Audit"}],
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",

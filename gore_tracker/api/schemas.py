@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+from gore_tracker.audit.models import ACTIONS as AUDIT_ACTIONS, ENTITIES as AUDIT_ENTITIES
 from gore_tracker.commitments import rules
 from gore_tracker.meetings import documents
 
@@ -217,6 +218,25 @@ STATS = obj({
 })
 
 
+_CHANGE = obj({"before": {"description": "The value before (null when there was none)."},
+               "after": {"description": "The value after (null when removed)."}})
+AUDIT_ENTRY = obj({
+    "id": INTEGER,
+    "at": {**DATETIME, "description": "When, in UTC."},
+    "actor": {**STRING, "description": "The account's e-mail, or `system`."},
+    "ip": nullable({**STRING, "description": "The client's address, or `cli`."}),
+    "user_agent": nullable(STRING),
+    "entity": {"type": "string", "enum": list(AUDIT_ENTITIES)},
+    "entity_id": nullable(INTEGER),
+    "action": {"type": "string", "enum": list(AUDIT_ACTIONS)},
+    "changes": {"type": "object", "propertyNames": STRING, "additionalProperties": {"$ref": "#/components/schemas/AuditChange"},
+                "description": "Before and after values of the fields that changed (all recorded fields "
+                               "on create and delete); passwords and tokens are never shown."},
+    "reason": nullable({**STRING, "description": "«Motivo del cambio», when one was given."}),
+    "meeting_id": nullable({**INTEGER, "description": "The meeting the entry belongs to, if any."}),
+})
+
+
 def acta_input() -> dict:
     """gore-acta/1 as ``POST /meetings`` accepts it (``documents.input_schema``)."""
     return copy.deepcopy(documents.input_schema())
@@ -263,4 +283,7 @@ def components() -> dict:
         "ByStatus": BY_STATUS,
         "StatsRow": STATS_ROW,
         "Stats": STATS,
+        "AuditChange": _CHANGE,
+        "AuditEntry": AUDIT_ENTRY,
+        "AuditPage": page_of("#/components/schemas/AuditEntry"),
     }

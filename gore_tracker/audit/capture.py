@@ -129,12 +129,22 @@ def _row(obj, spec: Audited, action: str, changes: dict, actor, at, reason) -> d
     }
 
 
-def entries_for_flush(session: Session) -> list[dict]:
+def _deleted(session: Session, flush_context) -> list:
+    """Everything this flush deleted: explicit deletes, and orphans and cascades too (which
+    ``session.deleted`` does not list)."""
+    found = [state.obj() for state, (isdelete, listonly) in flush_context.states.items()
+             if isdelete and not listonly and state.obj() is not None]
+    return found or list(session.deleted)
+
+
+def entries_for_flush(session: Session, flush_context) -> list[dict]:
     actor = current_actor()
     reason = current_reason()
     at = utcnow()
     rows = []
-    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+    deleted = _deleted(session, flush_context)
+    dirty = [o for o in session.dirty if o not in set(deleted)]
+    for action, objects in (("create", session.new), ("update", dirty), ("delete", deleted)):
         for obj in objects:
             spec = spec_for(obj)
             if not isinstance(spec, Audited):
@@ -143,8 +153,10 @@ def entries_for_flush(session: Session) -> list[dict]:
                 changes = _diff(session, obj, spec)
                 if not changes:
                     continue
-            else:
-                changes = _snapshot(session, obj, spec)
+            else:  # every recorded field, as {"before": None, "after": v} or the reverse
+                side = "after" if action == "create" else "before"
+                other = "before" if side == "after" else "after"
+                changes = {k: {other: None, side: v} for k, v in _snapshot(session, obj, spec).items()}
             rows.append(_row(obj, spec, action, changes, actor, at, reason))
     return rows
 
@@ -159,8 +171,8 @@ def _keep_old_values(mapper: Mapper, class_) -> None:
 
 
 @event.listens_for(Session, "after_flush")
-def _capture(session: Session, _flush_context) -> None:
-    rows = entries_for_flush(session)
+def _capture(session: Session, flush_context) -> None:
+    rows = entries_for_flush(session, flush_context)
     if rows:
         from .models import AuditEntry
 

@@ -163,11 +163,12 @@ def update_details(commitment: Commitment, actor, *, deliverable=None, target=No
     else:
         target = None
     errors.raise_if_any()
-    commitment.deliverable = collapse(deliverable) or None
-    commitment.target = target
-    commitment.cui = cui or None
-    if responsible_orgs is not None:
-        commitment.responsible_orgs = list(responsible_orgs)
+    with db.session.no_autoflush:  # one flush, so the change is one audit entry
+        commitment.deliverable = collapse(deliverable) or None
+        commitment.target = target
+        commitment.cui = cui or None
+        if responsible_orgs is not None:
+            commitment.responsible_orgs = list(responsible_orgs)
     db.session.flush()
 
 
