@@ -9,8 +9,9 @@ Talisman's:
   document, so no page, API answer or download of a signed-in account stays in a browser's
   or a proxy's cache (the anonymous pages get it too: one rule cannot miss a page);
 - the locked-down policy ``default-src 'none'; sandbox`` on the answers of views marked
-  ``@file_download`` (stored files: evidence, source actas, import PDFs). Their error
-  pages (403, 404) keep the ordinary page policy, so they still look like the app.
+  ``@file_download`` (stored files: evidence, source actas, import PDFs) when they send the
+  file (2xx, 304). Their redirects and error pages (403, 404) keep the ordinary page policy,
+  so those still look like the app.
 
 Talisman is created per application (not in ``extensions``): it keeps its settings on the
 instance, and the tests build many applications with different settings in one process.
@@ -47,8 +48,8 @@ CACHEABLE_ENDPOINTS = {"static", "api.openapi_document"}
 
 
 def file_download(view):
-    """Mark a view that answers with a stored file's bytes: its successful answers get
-    ``DOWNLOAD_CSP``. Put it right under the route decorators."""
+    """Mark a view that answers with a stored file's bytes: the answers that carry the file
+    (2xx, 304) get ``DOWNLOAD_CSP``. Put it right under the route decorators."""
     view.file_download = True
     return view
 
@@ -91,6 +92,6 @@ def _cache_and_downloads(response):
     if not _cacheable(endpoint):
         response.headers["Cache-Control"] = "no-store"
     view = current_app.view_functions.get(endpoint) if endpoint else None
-    if getattr(view, "file_download", False) and response.status_code < 400:
+    if getattr(view, "file_download", False) and (response.status_code < 300 or response.status_code == 304):
         response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     return response
