@@ -44,6 +44,10 @@ def create_app(config=None) -> Flask:
     bootstrap.init_app(app)
     _sqlite_pragmas(app)
 
+    from . import headers
+
+    headers.init_app(app)
+
     from . import models  # noqa: F401  (register every mapper)
     from .errors import register_error_handlers
     from .templating import register_template_helpers

@@ -57,6 +57,9 @@ def from_environment() -> dict:
         "PER_PAGE_MAX": _int("PER_PAGE_MAX", 200),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "SESSION_COOKIE_HTTPONLY": True,
+        # Strict-Transport-Security, sent only when SESSION_COOKIE_SECURE is on (gore_tracker/headers.py).
+        "HSTS_MAX_AGE": _int("HSTS_MAX_AGE", 31536000),  # one year, in seconds
+        "HSTS_INCLUDE_SUBDOMAINS": _bool("HSTS_INCLUDE_SUBDOMAINS", True),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_ENABLED": _bool("WTF_CSRF_ENABLED", True),

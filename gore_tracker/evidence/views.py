@@ -5,6 +5,7 @@ from flask import Blueprint, abort, send_file
 from flask_login import login_required
 
 from gore_tracker.extensions import db
+from gore_tracker.headers import file_download
 
 from . import storage
 from .models import StoredFile
@@ -14,6 +15,7 @@ bp = Blueprint("evidence", __name__)
 
 @bp.route("/archivos/<int:file_id>/<path:name>")
 @bp.route("/archivos/<int:file_id>")
+@file_download
 @login_required
 def download(file_id: int, name: str | None = None):
     row = db.session.get(StoredFile, file_id)
@@ -23,8 +25,5 @@ def download(file_id: int, name: str | None = None):
     if not path.exists():
         abort(404)
     inline = row.content_type == "application/pdf" or row.content_type.startswith("image/")
-    response = send_file(path, mimetype=row.content_type, as_attachment=not inline,
-                         download_name=row.original_name, conditional=True, etag=row.sha256)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_file(path, mimetype=row.content_type, as_attachment=not inline,
+                     download_name=row.original_name, conditional=True, etag=row.sha256)

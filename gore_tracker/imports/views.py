@@ -21,6 +21,7 @@ from gore_tracker.evidence import storage
 from gore_tracker.exceptions import ValidationFailed
 from gore_tracker.extensions import db
 from gore_tracker.forms import put_errors
+from gore_tracker.headers import file_download
 from gore_tracker.meetings.forms import ActaForm, data_from_document
 from gore_tracker.meetings.views import _handle_submit, _render_form, _sector_options
 from gore_tracker.organizations import operations as orgs
@@ -166,16 +167,15 @@ def _status_json(d: ImportDraft) -> dict:
 
 
 @bp.route("/importar/<int:draft_id>/pdf")
+@file_download
 @login_required
 def pdf(draft_id: int):
     draft = _load(draft_id)
     path = storage.path_for(draft.sha256)
     if not path.exists():
         abort(404)
-    response = send_file(path, mimetype="application/pdf", download_name=draft.original_name,
-                         conditional=True, etag=draft.sha256)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_file(path, mimetype="application/pdf", download_name=draft.original_name,
+                     conditional=True, etag=draft.sha256)
 
 
 def _warnings_for(draft: ImportDraft, form: ActaForm, *, inline: bool) -> list[tuple[str, dict]]:
