@@ -158,7 +158,9 @@ def _parse_manifest(path: Path, data: bytes) -> dict:
         manifest = json.loads(data)
     except ValueError:
         manifest = None
-    if not isinstance(manifest, dict) or any(key not in manifest for key in META_KEYS):
+    if not isinstance(manifest, dict) or any(key not in manifest for key in META_KEYS) or not all(
+            isinstance(manifest[key], str) for key in ("format", "app_version", "backend", "created_at")) \
+            or not isinstance(manifest["alembic_revision"], (str, type(None))):
         raise BackupError(f"La copia {path} no es válida: manifest.json está dañado.")
     if manifest["format"] != FORMAT:
         raise BackupError(f"La copia {path} tiene un formato desconocido ({manifest['format']!r}; "

@@ -124,7 +124,7 @@ def _check_revision(revision: str | None) -> bool:
         known = script.get_revision(revision)
     except CommandError:
         known = None
-    if known is None:
+    if known is None or known.revision != revision:  # get_revision also takes a prefix
         raise BackupError(f"La copia tiene la revisión de esquema {revision}, que esta versión de la "
                           "aplicación no conoce: actualice el código antes de restaurarla.")
     return revision not in script.get_heads()

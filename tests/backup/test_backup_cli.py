@@ -6,7 +6,9 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
 import stat
+import subprocess
 import tarfile
 
 import pytest
@@ -211,3 +213,27 @@ def test_pg_dump_gets_the_password_from_the_environment_not_the_command_line(tmp
         db.engine.dispose()
     assert not (tmp_path / "b.tar.gz").exists()
     assert os.environ["PATH"] == str(tmp_path)
+
+
+def test_backup_is_a_committed_snapshot_while_a_write_is_open(app, runner, backend, make, tmp_path):
+    make.user("viewer", email="comprometido@example.org", commit=False)
+    db.session.commit()
+    make.user("viewer", email="pendiente@example.org", commit=False)
+    db.session.flush()  # an open write transaction, as in a request being served
+    path = tmp_path / "b.tar.gz"
+    result = runner.invoke(args=["backup", "create", str(path)])
+    assert result.exit_code == 0, result.output
+    dump = members(path)["database.sqlite3" if backend == "sqlite" else "database.pgdump"]
+    if backend == "sqlite":
+        (tmp_path / "copy.sqlite3").write_bytes(dump)
+        copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+        emails = {row[0] for row in copy.execute("SELECT email FROM user_account")}
+        copy.close()
+        assert "pendiente@example.org" not in emails
+        assert "comprometido@example.org" in emails
+    else:  # the PostgreSQL fixture never commits for real: pg_dump sees neither
+        (tmp_path / "dump").write_bytes(dump)
+        script = subprocess.run(["pg_restore", "--data-only", "-f", "-", str(tmp_path / "dump")],
+                                capture_output=True, text=True, check=True).stdout
+        assert "COPY public.user_account" in script and "@example.org" not in script
+    assert db.session.execute(sa.text("SELECT count(*) FROM user_account")).scalar_one() == 2
