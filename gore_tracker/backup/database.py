@@ -27,7 +27,10 @@ BOOKKEEPING = {"alembic_version"}  # rows here do not make a database "not empty
 
 
 def backend() -> str:
-    return db.engine.dialect.name
+    name = db.engine.dialect.name
+    if name not in ("sqlite", "postgresql"):
+        raise BackupError(f"Las copias de seguridad solo funcionan con SQLite y PostgreSQL, no con {name}.")
+    return name
 
 
 def current_revision() -> str | None:
