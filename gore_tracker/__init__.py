@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from .backup.cli import backup_cli
     from .demo.cli import demo_cli
     from .imports.cli import actas_cli
     from .notifications.cli import outbox_cli
@@ -131,5 +132,5 @@ def _register_cli(app: Flask) -> None:
     from .users.cli import users_cli
 
     for group in (refdata_cli, users_cli, demo_cli, actas_cli, outbox_cli, scheduler_cli, reminders_cli,
-                  digest_cli):
+                  digest_cli, backup_cli):
         app.cli.add_command(group)
