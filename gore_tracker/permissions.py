@@ -30,6 +30,21 @@ def can_manage_users(user) -> bool:
     return is_admin(user)
 
 
+def can_manage_tokens(user, owner) -> bool:
+    """See and revoke ``owner``'s API tokens: the owner themself, or an admin."""
+    role = _role(user)
+    return role is not None and owner is not None and (user.id == owner.id or role == Role.ADMIN)
+
+
+def can_revoke_token(user, token) -> bool:
+    return can_manage_tokens(user, token.user)
+
+
+def can_unlock_account(user, target=None) -> bool:
+    """Lift a login lockout (too many failed passwords) of an account: admins."""
+    return is_admin(user)
+
+
 def can_manage_organizations(user) -> bool:
     return is_admin(user)
 

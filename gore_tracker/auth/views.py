@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from gore_tracker.audit import record_event
 from gore_tracker.db import utcnow
 from gore_tracker.extensions import db, login_manager
 from gore_tracker.users import operations as users
 from gore_tracker.users.sessions import end_sessions, load_session_user
 
+from . import throttle
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -35,18 +37,34 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _too_many(form: LoginForm, blocked: throttle.Blocked):
+    html = render_template("auth/login.html", form=form, blocked=blocked)
+    return html, 429, {"Retry-After": str(blocked.retry_after)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = users.find_user(form.email.data)
-        if user is None or not user.check_password(form.password.data) or not user.is_active:
+        email = (form.email.data or "").strip()
+        blocked = throttle.login_blocked(email)
+        if blocked is not None:  # checked before the password: the right one gets 429 too
+            return _too_many(form, blocked)
+        user = users.authenticate(email, form.password.data)
+        if user is None:
+            known = users.find_user(email)
+            record_event("login_failed", entity_id=known.id if known else None, actor_label=email)
+            if throttle.record_login_failure(email):
+                record_event("lockout", entity_id=known.id if known else None, actor_label=email)
+            db.session.commit()
             form.password.errors.append("Correo o contraseña incorrectos.")
         else:
             login_user(user, remember=form.remember.data)
+            session.permanent = True  # idle timeout from this response on (security.py)
             user.last_login_at = utcnow()
+            record_event("login", entity_id=user.id)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", form=form)
@@ -55,6 +73,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    user = current_user._get_current_object()
+    record_event("logout", entity_id=user.id)
+    end_sessions(user)  # every cookie of the account dies, copies included
+    db.session.commit()
     logout_user()
     flash("Sesión cerrada.", "info")
     return redirect(url_for("auth.login"))

@@ -18,6 +18,11 @@ from gore_tracker.organizations.models import Organization
 from .sessions import new_session_epoch, session_id
 
 
+def password_matches(password_hash: str, password: str) -> bool:
+    """The one password-hash check (werkzeug), for accounts and the dummy of unknown e-mails."""
+    return check_password_hash(password_hash, password)
+
+
 class Role:
     ADMIN = "admin"
     COORDINATOR = "coordinator"
@@ -74,7 +79,7 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return bool(self.password_hash) and password_matches(self.password_hash, password)
 
     def get_id(self) -> str:  # Flask-Login "alternative token": id + session epoch
         return session_id(self)
@@ -108,6 +113,20 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Set when issued: created_at + API_TOKEN_DAYS. An expired token answers 401.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     revoked: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship()
+
+    STATE_LABELS = {"active": "Vigente", "expired": "Vencido", "revoked": "Revocado"}
+
+    def state(self, now: datetime | None = None) -> str:
+        """``active``, ``expired`` or ``revoked``."""
+        if self.revoked:
+            return "revoked"
+        return "expired" if self.expires_at <= (now or utcnow()) else "active"
+
+    @property
+    def state_label(self) -> str:
+        return self.STATE_LABELS[self.state()]
