@@ -38,7 +38,7 @@ def authenticate():
     if blocked is not None:
         response = json_error(429, f"Demasiados tokens no válidos desde esta dirección. Vuelva a intentarlo "
                                    f"en {blocked.minutes} minuto{'s' if blocked.minutes != 1 else ''}.",
-                              code="too_many_requests", retry_after=blocked.retry_after)
+                              code="too_many_requests")
         response.headers["Retry-After"] = str(blocked.retry_after)
         return response
     if scheme.lower() != "bearer" or not token.strip():

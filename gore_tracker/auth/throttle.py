@@ -59,9 +59,15 @@ def _client() -> str:
     return request.remote_addr or "unknown"
 
 
+def _ids(*identifiers: str) -> tuple[str, ...]:
+    """Counter keys, under RATELIMIT_KEY_PREFIX (several apps may share one Redis)."""
+    return (current_app.config.get("RATELIMIT_KEY_PREFIX") or "gore_tracker", *identifiers)
+
+
 def _blocked(setting: str, *identifiers: str) -> Blocked | None:
     item = _item(setting)
     strategy = limiter.limiter
+    identifiers = _ids(*identifiers)
     if strategy.test(item, *identifiers):
         return None
     stats = strategy.get_window_stats(item, *identifiers)
@@ -81,10 +87,10 @@ def record_login_failure(email: str) -> bool:
     if not enabled():
         return False
     strategy = limiter.limiter
-    strategy.hit(_item("LOGIN_FAILURES_PER_IP"), "login-ip", _client())
+    strategy.hit(_item("LOGIN_FAILURES_PER_IP"), *_ids("login-ip", _client()))
     account = _item("LOGIN_FAILURES_PER_ACCOUNT")
-    key = _account_key(email)
-    return strategy.hit(account, "login-account", key) and not strategy.test(account, "login-account", key)
+    ids = _ids("login-account", _account_key(email))
+    return strategy.hit(account, *ids) and not strategy.test(account, *ids)
 
 
 def account_lock(email: str) -> Blocked | None:
@@ -97,7 +103,7 @@ def account_lock(email: str) -> Blocked | None:
 def unlock_account(email: str) -> None:
     """Forget the account's failed sign-ins (an admin lifting a lockout)."""
     if enabled():
-        limiter.limiter.clear(_item("LOGIN_FAILURES_PER_ACCOUNT"), "login-account", _account_key(email))
+        limiter.limiter.clear(_item("LOGIN_FAILURES_PER_ACCOUNT"), *_ids("login-account", _account_key(email)))
 
 
 def api_token_blocked() -> Blocked | None:
@@ -108,4 +114,4 @@ def api_token_blocked() -> Blocked | None:
 
 def record_api_token_failure() -> None:
     if enabled():
-        limiter.limiter.hit(_item("API_TOKEN_FAILURES_PER_IP"), "api-token-ip", _client())
+        limiter.limiter.hit(_item("API_TOKEN_FAILURES_PER_IP"), *_ids("api-token-ip", _client()))

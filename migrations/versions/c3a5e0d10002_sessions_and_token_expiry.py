@@ -24,8 +24,12 @@ api_token = sa.table('api_token', sa.column('id', sa.Integer), sa.column('create
 
 
 def upgrade():
+    # NOT NULL with a server default, added in place: rebuilding user_account on SQLite would
+    # cascade-delete the rows that reference it (foreign keys are on). The empty default is
+    # never a valid epoch (the user loader refuses it); every row gets a random one below.
     with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_epoch', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('session_epoch', sa.String(length=32), nullable=False,
+                                      server_default=''))
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.add_column(sa.Column('expires_at', sa.DateTime(), nullable=True))
 
@@ -41,9 +45,7 @@ def upgrade():
         conn.execute(api_token.update().where(api_token.c.id == token_id)
                      .values(expires_at=created + timedelta(days=days)))
 
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.alter_column('session_epoch', existing_type=sa.String(length=32), nullable=False)
-    with op.batch_alter_table('api_token', schema=None) as batch_op:
+    with op.batch_alter_table('api_token', schema=None) as batch_op:  # nothing references api_token
         batch_op.alter_column('expires_at', existing_type=sa.DateTime(), nullable=False)
         batch_op.create_index(batch_op.f('ix_api_token_expires_at'), ['expires_at'], unique=False)
 
@@ -52,5 +54,5 @@ def downgrade():
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_token_expires_at'))
         batch_op.drop_column('expires_at')
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('session_epoch')
+    # DROP COLUMN in place (SQLite >= 3.35), not a table rebuild that would cascade.
+    op.drop_column('user_account', 'session_epoch')
