@@ -86,6 +86,8 @@ def from_environment() -> dict:
         "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_FAILURES_PER_IP": os.environ.get("LOGIN_FAILURES_PER_IP", "20 per 15 minutes"),
         "API_TOKEN_FAILURES_PER_IP": os.environ.get("API_TOKEN_FAILURES_PER_IP", "20 per 15 minutes"),
+        # Roles that must sign in with a second factor (TOTP), comma-separated, e.g. "admin,coordinator".
+        "MFA_REQUIRED_ROLES": [r.strip() for r in os.environ.get("MFA_REQUIRED_ROLES", "").split(",") if r.strip()],
         "WTF_CSRF_ENABLED": _bool("WTF_CSRF_ENABLED", True),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "es",

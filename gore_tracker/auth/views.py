@@ -37,9 +37,20 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _too_many(form: LoginForm, blocked: throttle.Blocked):
-    html = render_template("auth/login.html", form=form, blocked=blocked)
+def too_many(template: str, blocked: throttle.Blocked, **context):
+    """429 with the Spanish message saying when to retry, and Retry-After."""
+    html = render_template(template, blocked=blocked, **context)
     return html, 429, {"Retry-After": str(blocked.retry_after)}
+
+
+def complete_login(user, *, remember: bool, next_url: str | None):
+    """Sign ``user`` in (password, and second factor when enrolled, already checked)."""
+    login_user(user, remember=remember)
+    session.permanent = True  # idle timeout from this response on (security.py)
+    user.last_login_at = utcnow()
+    record_event("login", entity_id=user.id)
+    db.session.commit()
+    return redirect(safe_next(next_url) or url_for("home.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -51,7 +62,7 @@ def login():
         email = (form.email.data or "").strip()
         blocked = throttle.login_blocked(email)
         if blocked is not None:  # checked before the password: the right one gets 429 too
-            return _too_many(form, blocked)
+            return too_many("auth/login.html", blocked, form=form)
         user = users.authenticate(email, form.password.data)
         if user is None:
             known = users.find_user(email)
@@ -60,13 +71,13 @@ def login():
                 record_event("lockout", entity_id=known.id if known else None, actor_label=email)
             db.session.commit()
             form.password.errors.append("Correo o contraseña incorrectos.")
+        elif user.mfa_secret:
+            from .mfa import start_second_step
+
+            start_second_step(user, remember=form.remember.data, next_url=safe_next(request.args.get("next")))
+            return redirect(url_for("auth_mfa.verify"))
         else:
-            login_user(user, remember=form.remember.data)
-            session.permanent = True  # idle timeout from this response on (security.py)
-            user.last_login_at = utcnow()
-            record_event("login", entity_id=user.id)
-            db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+            return complete_login(user, remember=form.remember.data, next_url=request.args.get("next"))
     return render_template("auth/login.html", form=form)
 
 

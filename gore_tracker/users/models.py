@@ -6,7 +6,7 @@ from typing import Optional
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, true
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -45,7 +45,10 @@ class Role:
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
     # session_epoch changes at every logout: bookkeeping, and a secret-ish value.
-    __audit__ = Audited("user", redact={"password_hash": "password"}, exclude=frozenset({"session_epoch"}))
+    # The TOTP secret is recorded as "mfa: [oculto]" (enrolled or not); its replay guard and the
+    # recovery-code hashes are bookkeeping.
+    __audit__ = Audited("user", redact={"password_hash": "password", "mfa_secret": "mfa"},
+                        exclude=frozenset({"session_epoch", "mfa_last_step", "mfa_recovery"}))
     __table_args__ = (
         CheckConstraint(
             "role IN ('admin','coordinator','liaison','regional_officer','viewer')", name="role"
@@ -64,6 +67,11 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(300))
     # Part of the id Flask-Login keeps in the cookies; a new value ends every session (sessions.py).
     session_epoch: Mapped[str] = mapped_column(String(32), default=new_session_epoch)
+    # Optional second factor (users/mfa.py): TOTP secret (base32), the last time step accepted
+    # (a code works once), SHA-256 hashes of the unused one-time recovery codes.
+    mfa_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    mfa_last_step: Mapped[Optional[int]] = mapped_column(BigInteger)
+    mfa_recovery: Mapped[Optional[list]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -5,13 +5,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app
-
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import func, select
 
-from gore_tracker.db import utcnow
 from gore_tracker import permissions
+from gore_tracker.db import utcnow
 from gore_tracker.exceptions import FieldErrors, PermissionDenied, ValidationFailed
 from gore_tracker.extensions import db
 from gore_tracker.organizations import operations as orgs

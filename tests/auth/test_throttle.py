@@ -185,3 +185,20 @@ def test_every_attempt_costs_one_hash_check(app, client, make, monkeypatch, case
     assert len(calls) == 1
     if case == "unknown":
         assert calls[0] != user.password_hash and calls[0].startswith(app.config["PASSWORD_HASH_METHOD"])
+
+
+def test_wrong_second_factor_codes_count_as_failed_sign_ins(app, client, make):
+    import pyotp
+
+    from gore_tracker.users import mfa
+
+    user = make.user("coordinator")
+    secret = mfa.new_secret()
+    mfa.enable(user, secret, pyotp.TOTP(secret).now())
+    db.session.commit()
+    for _ in range(5):
+        assert login(client, user.email).location.endswith("/login/2fa")
+        page = client.get("/login/2fa").get_data(as_text=True)
+        assert client.post("/login/2fa", data={"csrf_token": csrf_from(page), "code": "12345x"}).status_code == 422
+    assert login(client, user.email).status_code == 429
+    assert _actions()[-1] == ("lockout", user.email, user.id)
