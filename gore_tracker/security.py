@@ -47,6 +47,10 @@ def ensure_secret_key(app: Flask) -> None:
             "SECRET_KEY no está definida. Con una base de datos distinta de SQLite todas las "
             "instancias deben compartir una clave: defina SECRET_KEY (por ejemplo, "
             "python3 -c 'import secrets; print(secrets.token_hex(32))').")
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri in ("sqlite://", "sqlite:///:memory:"):  # a database that dies with the process
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
     app.config["SECRET_KEY"] = _instance_key(Path(app.config["INSTANCE_PATH"]) / KEY_FILE)
 
 
