@@ -110,6 +110,9 @@ class User(UserMixin, db.Model):
         return f"<User {self.email} {self.role}>"
 
 
+TOKEN_STATE_LABELS = {"active": "Vigente", "expired": "Vencido", "revoked": "Revocado"}
+
+
 class ApiToken(db.Model):
     """A bearer token; only its SHA-256 is stored."""
 
@@ -127,8 +130,6 @@ class ApiToken(db.Model):
 
     user: Mapped[User] = relationship()
 
-    STATE_LABELS = {"active": "Vigente", "expired": "Vencido", "revoked": "Revocado"}
-
     def state(self, now: datetime | None = None) -> str:
         """``active``, ``expired`` or ``revoked``."""
         if self.revoked:
@@ -137,4 +138,4 @@ class ApiToken(db.Model):
 
     @property
     def state_label(self) -> str:
-        return self.STATE_LABELS[self.state()]
+        return TOKEN_STATE_LABELS[self.state()]
