@@ -16,6 +16,8 @@ With ``RATELIMIT_ENABLED`` off nothing is counted.
 """
 from __future__ import annotations
 
+import functools
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -24,6 +26,24 @@ from flask import current_app, request
 from limits import parse
 
 from gore_tracker.extensions import limiter
+
+log = logging.getLogger(__name__)
+
+
+def _fail_open(default):
+    """A storage that does not answer (Redis down) must not turn sign-ins into 500s: log it
+    and let the attempt through uncounted — the password check still applies."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception:  # noqa: BLE001 — any storage error (redis.ConnectionError, timeouts…)
+                log.exception("rate-limit storage failed in %s; attempt not counted", fn.__name__)
+                return default
+        return inner
+    return wrap
 
 
 @dataclass(frozen=True)
@@ -74,6 +94,7 @@ def _blocked(setting: str, *identifiers: str) -> Blocked | None:
     return Blocked(retry_after=max(1, math.ceil(stats.reset_time - time.time())))
 
 
+@_fail_open(None)
 def login_blocked(email: str) -> Blocked | None:
     """The used-up limit this sign-in attempt falls under, if any (counts nothing)."""
     if not enabled():
@@ -82,6 +103,7 @@ def login_blocked(email: str) -> Blocked | None:
             or _blocked("LOGIN_FAILURES_PER_IP", "login-ip", _client()))
 
 
+@_fail_open(False)
 def record_login_failure(email: str) -> bool:
     """Count a failed sign-in; True when it used up the account's limit (a lockout)."""
     if not enabled():
@@ -93,6 +115,7 @@ def record_login_failure(email: str) -> bool:
     return strategy.hit(account, *ids) and not strategy.test(account, *ids)
 
 
+@_fail_open(None)
 def account_lock(email: str) -> Blocked | None:
     """Whether the account's failure limit is used up now (for the admin page)."""
     if not enabled():
@@ -100,18 +123,21 @@ def account_lock(email: str) -> Blocked | None:
     return _blocked("LOGIN_FAILURES_PER_ACCOUNT", "login-account", _account_key(email))
 
 
+@_fail_open(None)
 def unlock_account(email: str) -> None:
     """Forget the account's failed sign-ins (an admin lifting a lockout)."""
     if enabled():
         limiter.limiter.clear(_item("LOGIN_FAILURES_PER_ACCOUNT"), *_ids("login-account", _account_key(email)))
 
 
+@_fail_open(None)
 def api_token_blocked() -> Blocked | None:
     if not enabled():
         return None
     return _blocked("API_TOKEN_FAILURES_PER_IP", "api-token-ip", _client())
 
 
+@_fail_open(None)
 def record_api_token_failure() -> None:
     if enabled():
         limiter.limiter.hit(_item("API_TOKEN_FAILURES_PER_IP"), *_ids("api-token-ip", _client()))

@@ -202,3 +202,16 @@ def test_wrong_second_factor_codes_count_as_failed_sign_ins(app, client, make):
         assert client.post("/login/2fa", data={"csrf_token": csrf_from(page), "code": "12345x"}).status_code == 422
     assert login(client, user.email).status_code == 429
     assert _actions()[-1] == ("lockout", user.email, user.id)
+
+
+def test_an_unreachable_store_does_not_break_sign_in(tmp_path, sqlite_template, make, caplog):
+    """Redis down: sign-ins still work (uncounted, logged), never a 500."""
+    app = _limited_app(tmp_path, sqlite_template, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    with app.app_context():
+        user = make.user("viewer")
+        client = app.test_client()
+        assert login(client, user.email, WRONG).status_code == 200
+        assert login(client, user.email).status_code == 302
+        assert "rate-limit storage failed" in caplog.text
+        db.session.remove()
+        db.engine.dispose()
