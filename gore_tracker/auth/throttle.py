@@ -39,7 +39,7 @@ def _fail_open(default):
         def inner(*args, **kwargs):
             try:
                 return fn(*args, **kwargs)
-            except Exception:  # noqa: BLE001 — any storage error (redis.ConnectionError, timeouts…)
+            except Exception:  # any storage error (redis.ConnectionError, timeouts…)
                 log.exception("rate-limit storage failed in %s; attempt not counted", fn.__name__)
                 return default
         return inner
