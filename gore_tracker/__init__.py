@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as settings
-from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from . import security
+from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,7 +18,7 @@ def create_app(config=None) -> Flask:
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(settings.INSTANCE),
     )
     app.config.from_mapping(settings.from_environment())
     if config is not None:
@@ -25,6 +26,7 @@ def create_app(config=None) -> Flask:
             app.config.from_mapping(config)
         else:
             app.config.from_object(config)
+    security.apply_instance_defaults(app)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgres://"):  # Heroku-style URLs
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgres://"):]
@@ -32,6 +34,8 @@ def create_app(config=None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    security.ensure_secret_key(app)
+    security.apply_session_settings(app)
     logging.basicConfig(level=app.config.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -39,6 +43,7 @@ def create_app(config=None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "es",
                    timezone_selector=lambda: app.config["TIMEZONE"])
     bootstrap.init_app(app)
@@ -105,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .api import bp as api_bp
+    from .auth.mfa import bp as mfa_bp
     from .auth.views import bp as auth_bp
     from .commitments.views import bp as commitments_bp
     from .evidence.views import bp as evidence_bp
@@ -114,8 +120,8 @@ def _register_blueprints(app: Flask) -> None:
     from .notifications.user_views import bp as mail_bp
     from .notifications.views import bp as outbox_bp
 
-    for bp in (auth_bp, home_bp, meetings_bp, commitments_bp, evidence_bp, admin_bp, audit_bp, imports_bp,
-               outbox_bp, mail_bp):
+    for bp in (auth_bp, mfa_bp, home_bp, meetings_bp, commitments_bp, evidence_bp, admin_bp, audit_bp,
+               imports_bp, outbox_bp, mail_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # token-authenticated, no cookies
     app.register_blueprint(api_bp)

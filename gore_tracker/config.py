@@ -6,10 +6,12 @@ applies overrides (a dict or an object) on top of these.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = ROOT / "instance"
+INSTANCE = ROOT / "instance"  # the default INSTANCE_PATH
+REMEMBER_DAYS_MAX = 30
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -26,13 +28,17 @@ def _int(name: str, default: int) -> int:
 
 def from_environment() -> dict:
     """Build the settings dict from the process environment."""
+    secure = _bool("SESSION_COOKIE_SECURE", False)
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me"),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get(
-            "DATABASE_URL", f"sqlite:///{INSTANCE / 'gore_tracker.sqlite3'}"
-        ),
+        # No default: unset, create_app generates one kept in <INSTANCE_PATH>/secret_key
+        # (SQLite only) or refuses to start (any other database). See secret_key.py.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        # Where the default SQLite database, stored files, mail and the generated key live.
+        "INSTANCE_PATH": os.environ.get("INSTANCE_PATH") or str(INSTANCE),
+        # These three default to places under INSTANCE_PATH (filled in by create_app).
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or None,
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
-        "FILES_DIR": os.environ.get("FILES_DIR", str(INSTANCE / "files")),
+        "FILES_DIR": os.environ.get("FILES_DIR") or None,
         "TIMEZONE": os.environ.get("TIMEZONE", "America/Lima"),
         # Evidence files (commitment updates) and whole requests.
         "EVIDENCE_MAX_BYTES": _int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024),
@@ -55,13 +61,36 @@ def from_environment() -> dict:
         "OCR_MAX_SECONDS": _int("OCR_MAX_SECONDS", 900),
         "PER_PAGE_DEFAULT": _int("PER_PAGE_DEFAULT", 25),
         "PER_PAGE_MAX": _int("PER_PAGE_MAX", 200),
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "SESSION_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,
         # Strict-Transport-Security, sent only when SESSION_COOKIE_SECURE is on (gore_tracker/headers.py).
         "HSTS_MAX_AGE": _int("HSTS_MAX_AGE", 31536000),  # one year, in seconds
         "HSTS_INCLUDE_SUBDOMAINS": _bool("HSTS_INCLUDE_SUBDOMAINS", True),
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # A session without «Recordarme» ends after this many idle minutes: every session is
+        # permanent with this lifetime and re-signed on each request, and Flask refuses a
+        # cookie whose signed timestamp is older (PERMANENT_SESSION_LIFETIME, set by create_app).
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 120),
+        # Flask-Login's remember-me cookie; its lifetime is also the longest any sign-in lasts
+        # (users/sessions.py refuses older ones), capped at 30 days.
+        # (environment: days; in a config override also a timedelta).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int("REMEMBER_COOKIE_DURATION", REMEMBER_DAYS_MAX)),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_REFRESH_EACH_REQUEST": False,
+        "API_TOKEN_DAYS": _int("API_TOKEN_DAYS", 365),
+        # Login protection (Flask-Limiter). memory:// is per process: use Redis
+        # (redis://host:6379/N) as soon as more than one worker serves the app.
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "gore_tracker"),
+        "RATELIMIT_STRATEGY": "moving-window",
+        "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_FAILURES_PER_IP": os.environ.get("LOGIN_FAILURES_PER_IP", "20 per 15 minutes"),
+        "API_TOKEN_FAILURES_PER_IP": os.environ.get("API_TOKEN_FAILURES_PER_IP", "20 per 15 minutes"),
+        # Roles that must sign in with a second factor (TOTP), comma-separated, e.g. "admin,coordinator".
+        "MFA_REQUIRED_ROLES": [r.strip() for r in os.environ.get("MFA_REQUIRED_ROLES", "").split(",") if r.strip()],
         "WTF_CSRF_ENABLED": _bool("WTF_CSRF_ENABLED", True),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "es",
@@ -80,7 +109,7 @@ def from_environment() -> dict:
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),  # TLS from the start (465)
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER",
                                               "GORE Tracker <no-responder@localhost>"),
-        "MAIL_DIR": os.environ.get("MAIL_DIR", str(INSTANCE / "mail")),
+        "MAIL_DIR": os.environ.get("MAIL_DIR") or None,
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 30),  # seconds, each SMTP command
         "MAIL_BATCH_SIZE": _int("MAIL_BATCH_SIZE", 50),  # messages per SMTP connection
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 6),  # then the message is marked failed

@@ -22,11 +22,12 @@ MESSAGES = {
     409: "Conflicto con el estado actual.",
     413: "El archivo o la solicitud es demasiado grande.",
     422: "Hay datos inválidos.",
+    429: "Demasiadas solicitudes. Espere unos minutos e inténtelo de nuevo.",
     500: "Ocurrió un error inesperado. Inténtelo de nuevo más tarde.",
 }
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-         422: "invalid", 500: "server_error"}
+         422: "invalid", 429: "too_many_requests", 500: "server_error"}
 
 
 def wants_json() -> bool:

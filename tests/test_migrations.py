@@ -27,6 +27,7 @@ def _compare(connection):
 
 def _check_round_trip(uri: str, tmp_path) -> None:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri, "FILES_DIR": str(tmp_path / "files"),
+                      "SECRET_KEY": "test-secret",
                       "SQLALCHEMY_ENGINE_OPTIONS": {}})
     runner = app.test_cli_runner()
     with app.app_context():

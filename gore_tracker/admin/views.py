@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from gore_tracker import permissions
+from gore_tracker.auth import throttle
 from gore_tracker.exceptions import ValidationFailed
 from gore_tracker.extensions import db
 from gore_tracker.organizations import operations as org_ops
@@ -128,7 +129,18 @@ def edit_user(user_id: int):
             return redirect(url_for(".users"))
     status = 422 if form.errors else 200
     return render_template("admin/user_form.html", form=form, user=user,
-                           password_form=PasswordForm(formdata=None)), status
+                           password_form=PasswordForm(formdata=None), lock=throttle.account_lock(user.email)), status
+
+
+@bp.route("/usuarios/<int:user_id>/desbloquear", methods=["POST"])
+def unlock_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not permissions.can_unlock_account(current_user, user):
+        abort(403)
+    user_ops.unlock_login(user, current_user)
+    db.session.commit()
+    flash(f"Ingreso desbloqueado para {user.email}.", "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
 
 
 @bp.route("/usuarios/<int:user_id>/contrasena", methods=["POST"])
@@ -147,7 +159,8 @@ def reset_password(user_id: int):
             flash(f"Contraseña cambiada para {user.email}.", "success")
             return redirect(url_for(".edit_user", user_id=user.id))
     form = _user_form(UserForm(formdata=None, obj=user, org=user.organization_id).for_edit(), user)
-    return render_template("admin/user_form.html", form=form, user=user, password_form=password_form), 422
+    return render_template("admin/user_form.html", form=form, user=user, password_form=password_form,
+                           lock=throttle.account_lock(user.email)), 422
 
 
 # --- Organizations --------------------------------------------------------------------------

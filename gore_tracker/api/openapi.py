@@ -29,6 +29,8 @@ def _error(description: str, code_hint: str) -> dict:
 
 def _responses(*names: str, **ok) -> dict:
     out = dict(ok)
+    if "401" in names:  # every token check may answer 429 after too many bad tokens
+        names = (*names, "429")
     for name in names:
         out[name] = {"$ref": f"#/components/responses/{_RESPONSE_NAMES[name]}"}
     return out
@@ -36,7 +38,7 @@ def _responses(*names: str, **ok) -> dict:
 
 _RESPONSE_NAMES = {
     "400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound",
-    "413": "TooLarge", "415": "UnsupportedMediaType", "422": "Invalid",
+    "413": "TooLarge", "415": "UnsupportedMediaType", "422": "Invalid", "429": "TooManyRequests",
 }
 
 
@@ -228,6 +230,10 @@ def build_spec() -> dict:
         "Unauthorized": {**_error("Missing or invalid bearer token.", "`unauthorized`"),
                          "headers": {"WWW-Authenticate": {"description": "`Bearer realm=\"gore-tracker\"`",
                                                           "schema": {"type": "string"}}}},
+        "TooManyRequests": {**_error("Too many invalid bearer tokens from this address (API_TOKEN_FAILURES_PER_IP); "
+                                     "retry after the number of seconds in `Retry-After`.", "`too_many_requests`"),
+                            "headers": {"Retry-After": {"description": "Seconds to wait.",
+                                                        "schema": {"type": "integer"}}}},
         "Forbidden": _error("Your role or scope does not allow this.", "`forbidden`"),
         "NotFound": _error("No such resource.", "`not_found`"),
         "TooLarge": _error("The request or an uploaded file is too large.", "`too_large`"),

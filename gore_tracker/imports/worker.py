@@ -32,7 +32,7 @@ from .models import DraftStatus, ImportDraft
 log = logging.getLogger(__name__)
 
 # Settings the child process must share with the web app that starts it.
-INHERITED = ("FILES_DIR", "IMPORT_MAX_BYTES", "PARSE_MAX_MEMORY", "PARSE_CPU_SECONDS",
+INHERITED = ("SECRET_KEY", "INSTANCE_PATH", "FILES_DIR", "IMPORT_MAX_BYTES", "PARSE_MAX_MEMORY", "PARSE_CPU_SECONDS",
              "PARSE_WALL_SECONDS", "PARSE_MAX_PAGES", "OCR_SECONDS_PER_PAGE", "OCR_MAX_SECONDS",
              "PARSE_MAX_GLYPHS", "PARSE_MAX_PAGE_SIDE", "PARSE_MAX_STREAM_BYTES", "IMPORT_WORKERS",
              "TIMEZONE", "LOG_LEVEL")

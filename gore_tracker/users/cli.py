@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from gore_tracker import audit
 from gore_tracker.exceptions import ValidationFailed
 from gore_tracker.extensions import db
 
@@ -28,13 +29,14 @@ def _fail(exc: ValidationFailed) -> None:
 def create(email, name, role, org_text, password):
     """Create an account; prints the generated password once when none is given."""
     try:
-        org = operations.resolve_org_for_role(role, org_text)
-        user = operations.create_user(email=email, name=name, role=role, organization=org,
-                                      password=password)
-        generated = None
-        if password is None:
-            generated = operations.generate_password()
-            user.set_password(generated)
+        generated = None if password is not None else operations.generate_password()
+        with audit.acting_as(None, source="cli"):
+            org = operations.resolve_org_for_role(role, org_text)
+            user = operations.create_user(email=email, name=name, role=role, organization=org,
+                                          password=password)
+            if generated:
+                user.set_password(generated)
+                db.session.flush()
         db.session.commit()
     except ValidationFailed as exc:
         db.session.rollback()
@@ -47,13 +49,22 @@ def create(email, name, role, org_text, password):
 
 @users_cli.command("token")
 @click.argument("email")
-def token(email):
-    """Print a new API token for EMAIL (and nothing else on stdout)."""
+@click.option("--revoke-all", is_flag=True,
+              help="Revocar todos los tokens de la cuenta (no se emite ninguno nuevo).")
+def token(email, revoke_all):
+    """Print a new API token for EMAIL (and nothing else on stdout), or revoke them all."""
     user = operations.find_user(email)
     if user is None:
         raise click.ClickException(f"No existe una cuenta con el correo {email}.")
+    if revoke_all:
+        with audit.acting_as(None, source="cli"):
+            count = operations.revoke_all_tokens(user)
+        db.session.commit()
+        click.echo(f"Tokens revocados: {count}")
+        return
     if not user.is_active:
         raise click.ClickException(f"La cuenta {email} está desactivada.")
-    value = operations.issue_token(user)
+    with audit.acting_as(None, source="cli"):
+        value = operations.issue_token(user)
     db.session.commit()
     click.echo(value)

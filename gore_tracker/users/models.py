@@ -6,7 +6,7 @@ from typing import Optional
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, true
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -14,6 +14,13 @@ from gore_tracker.audit.spec import Audited
 from gore_tracker.db import UTCDateTime, utcnow
 from gore_tracker.extensions import db
 from gore_tracker.organizations.models import Organization
+
+from .sessions import new_session_epoch, session_id
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """The one password-hash check (werkzeug), for accounts and the dummy of unknown e-mails."""
+    return check_password_hash(password_hash, password)
 
 
 class Role:
@@ -37,7 +44,11 @@ class Role:
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
-    __audit__ = Audited("user", redact={"password_hash": "password"})
+    # session_epoch changes at every logout: bookkeeping, and a secret-ish value.
+    # The TOTP secret is recorded as "mfa: [oculto]" (enrolled or not); its replay guard and the
+    # recovery-code hashes are bookkeeping.
+    __audit__ = Audited("user", redact={"password_hash": "password", "mfa_secret": "mfa"},
+                        exclude=frozenset({"session_epoch", "mfa_last_step", "mfa_recovery"}))
     __table_args__ = (
         CheckConstraint(
             "role IN ('admin','coordinator','liaison','regional_officer','viewer')", name="role"
@@ -54,6 +65,13 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(300))
+    # Part of the id Flask-Login keeps in the cookies; a new value ends every session (sessions.py).
+    session_epoch: Mapped[str] = mapped_column(String(32), default=new_session_epoch)
+    # Optional second factor (users/mfa.py): TOTP secret (base32), the last time step accepted
+    # (a code works once), SHA-256 hashes of the unused one-time recovery codes.
+    mfa_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    mfa_last_step: Mapped[Optional[int]] = mapped_column(BigInteger)
+    mfa_recovery: Mapped[Optional[list]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -69,7 +87,10 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return bool(self.password_hash) and password_matches(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login "alternative token": id + session epoch
+        return session_id(self)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
@@ -89,6 +110,9 @@ class User(UserMixin, db.Model):
         return f"<User {self.email} {self.role}>"
 
 
+TOKEN_STATE_LABELS = {"active": "Vigente", "expired": "Vencido", "revoked": "Revocado"}
+
+
 class ApiToken(db.Model):
     """A bearer token; only its SHA-256 is stored."""
 
@@ -100,6 +124,18 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Set when issued: created_at + API_TOKEN_DAYS. An expired token answers 401.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     revoked: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship()
+
+    def state(self, now: datetime | None = None) -> str:
+        """``active``, ``expired`` or ``revoked``."""
+        if self.revoked:
+            return "revoked"
+        return "expired" if self.expires_at <= (now or utcnow()) else "active"
+
+    @property
+    def state_label(self) -> str:
+        return TOKEN_STATE_LABELS[self.state()]

@@ -133,7 +133,8 @@ def test_worker_command_line_runs_a_draft(app, make, sqlite_only):
     with open(SEED, "rb") as fh:
         draft_id = drafts.create_draft(fh, SEED.name, owner).draft.id
     db.session.commit()
-    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], FILES_DIR=app.config["FILES_DIR"])
+    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], FILES_DIR=app.config["FILES_DIR"],
+               SECRET_KEY=app.config["SECRET_KEY"])
     done = subprocess.run([sys.executable, "-m", "gore_tracker.imports.worker", "--parser", STUB, str(draft_id)],
                           env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
