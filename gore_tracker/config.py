@@ -61,6 +61,9 @@ def from_environment() -> dict:
         "OCR_MAX_SECONDS": _int("OCR_MAX_SECONDS", 900),
         "PER_PAGE_DEFAULT": _int("PER_PAGE_DEFAULT", 25),
         "PER_PAGE_MAX": _int("PER_PAGE_MAX", 200),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (ProxyFix):
+        # the client address the audit trail and the login limits see.
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "SESSION_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,
         # Strict-Transport-Security, sent only when SESSION_COOKIE_SECURE is on (gore_tracker/headers.py).

@@ -218,8 +218,9 @@ STATS = obj({
 })
 
 
-_CHANGE = obj({"before": {"description": "The value before (null when there was none)."},
-               "after": {"description": "The value after (null when removed)."}})
+_AUDIT_VALUE = {"type": ["string", "number", "boolean", "null", "array"], "items": {"type": ["string", "number"]}}
+_CHANGE = obj({"before": {**_AUDIT_VALUE, "description": "The value before (null when there was none)."},
+               "after": {**_AUDIT_VALUE, "description": "The value after (null when removed)."}})
 AUDIT_ENTRY = obj({
     "id": INTEGER,
     "at": {**DATETIME, "description": "When, in UTC."},

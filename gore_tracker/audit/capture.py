@@ -97,7 +97,7 @@ def _diff(session, obj, spec: Audited) -> dict:
         if before == after:
             continue
         if key in spec.redact:
-            changes[name] = {"before": REDACTED, "after": REDACTED}
+            changes[name] = {"before": REDACTED if before else None, "after": REDACTED if after else None}
         else:
             changes[_field(name, column)] = {"before": _value(session, column, before),
                                              "after": _value(session, column, after)}

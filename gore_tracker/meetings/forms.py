@@ -30,6 +30,7 @@ from gore_tracker.organizations import operations as orgs
 from gore_tracker.utils.text import collapse, fold
 
 from .documents import FORMAT
+from .limits import MAX_EDITION, MAX_LEN, MAX_NUMBER, MAX_TARGET, MIN_TARGET
 from .models import DEFAULT_BODY
 
 # Upper bounds on rows, so a forged request cannot make the server build huge forms.
@@ -38,8 +39,6 @@ MAX_REGIONS = 30
 MAX_TOPICS = 60
 MAX_COMMITMENTS = 80
 MAX_OTHER_TOPICS = 100
-MAX_NUMBER = 9999
-MAX_TARGET = 999_999_999_999
 
 BODY_SUGGESTIONS = (
     "GORE Ejecutivo",
@@ -133,9 +132,9 @@ class SubForm(Form):
 
 
 class AttendeeForm(SubForm):
-    honorific = StringField("Tratamiento", validators=[_max(20)], render_kw={"list": "honorifics", "maxlength": 20})
-    name = StringField("Nombre", validators=[_max(200)], render_kw={"maxlength": 200})
-    position = StringField("Cargo", validators=[_max(300)], render_kw={"maxlength": 300})
+    honorific = StringField("Tratamiento", validators=[_max(MAX_LEN["honorific"])], render_kw={"list": "honorifics", "maxlength": MAX_LEN["honorific"]})
+    name = StringField("Nombre", validators=[_max(MAX_LEN["name"])], render_kw={"maxlength": MAX_LEN["name"]})
+    position = StringField("Cargo", validators=[_max(MAX_LEN["position"])], render_kw={"maxlength": MAX_LEN["position"]})
     side = SelectField("Por", choices=_choices(SIDES), default="region",
                        invalid_choice_message="Valor no permitido.")
     region = SelectField("Gobierno regional", choices=region_choices, validate_choice=False)
@@ -150,8 +149,8 @@ class CommitmentForm(SubForm):
     text = TextAreaField("COMPROMISO", render_kw={"rows": 2})
     responsible = StringField("Responsable")
     due = DateField("Plazo", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
-    deliverable = StringField("Producto esperado")
-    target = DecimalField("Meta", validators=[Optional(), NumberRange(min=-MAX_TARGET, max=MAX_TARGET, message="Meta fuera de rango.")],
+    deliverable = StringField("Producto esperado", validators=[_max(MAX_LEN["deliverable"])])
+    target = DecimalField("Meta", validators=[Optional(), NumberRange(min=MIN_TARGET, max=MAX_TARGET, message="La meta debe ser un número entre 0 y 999 999 999 999.")],
                           places=None,
                           invalid_value_message="Escriba un número (use punto para decimales).",
                           render_kw={"inputmode": "decimal"})
@@ -194,19 +193,19 @@ class OtherTopicForm(SubForm):
 
 
 class ActaForm(FlaskForm):
-    body = StringField("Instancia", default=DEFAULT_BODY, validators=[_max(200)], render_kw={"list": "bodies", "maxlength": 200})
-    edition = IntegerField("Edición (número)", validators=[Optional(), NumberRange(min=1, max=MAX_NUMBER, message=f"Entre 1 y {MAX_NUMBER}.")],
+    body = StringField("Instancia", default=DEFAULT_BODY, validators=[_max(MAX_LEN["body"])], render_kw={"list": "bodies", "maxlength": MAX_LEN["body"]})
+    edition = IntegerField("Edición (número)", validators=[Optional(), NumberRange(min=1, max=MAX_EDITION, message=f"Entre 1 y {MAX_EDITION}.")],
                            invalid_value_message=NUMBER_MESSAGE, render_kw={"min": 1, "inputmode": "numeric"})
-    title = StringField("Título", validators=[_max(300)], render_kw={"maxlength": 300})
+    title = StringField("Título", validators=[_max(MAX_LEN["title"])], render_kw={"maxlength": MAX_LEN["title"]})
     session_type = SelectField("Tipo de sesión", choices=_choices(SESSION_TYPES), default="ordinaria",
                                invalid_choice_message="Valor no permitido.")
     date = DateField("Fecha", validators=[InputRequired("Indique la fecha de la sesión.")],
                      invalid_value_message=DATE_MESSAGE)
-    place = StringField("Lugar (ciudad)", validators=[_max(200)], render_kw={"maxlength": 200})
+    place = StringField("Lugar (ciudad)", validators=[_max(MAX_LEN["place"])], render_kw={"maxlength": MAX_LEN["place"]})
     modality = SelectField("Modalidad", choices=_choices(MODALITIES), default="presencial",
                            invalid_choice_message="Valor no permitido.")
     sector = SelectField("Sector", validate_choice=False)
-    moderator = StringField("Moderador", validators=[_max(200)], render_kw={"maxlength": 200})
+    moderator = StringField("Moderador", validators=[_max(MAX_LEN["moderator"])], render_kw={"maxlength": MAX_LEN["moderator"]})
     observations = TextAreaField("Observaciones", render_kw={"rows": 3})
     absent_regions = SelectMultipleField("Gobiernos regionales que no asistieron", choices=region_choices,
                                          validate_choice=False)
