@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from gore_tracker.db import utcnow
 from gore_tracker.extensions import db, login_manager
 from gore_tracker.users import operations as users
-from gore_tracker.users.models import User
+from gore_tracker.users.sessions import end_sessions, load_session_user
 
 from .forms import LoginForm
 
@@ -22,10 +22,7 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
+    return load_session_user(user_id)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -15,6 +15,8 @@ from gore_tracker.db import UTCDateTime, utcnow
 from gore_tracker.extensions import db
 from gore_tracker.organizations.models import Organization
 
+from .sessions import new_session_epoch, session_id
+
 
 class Role:
     ADMIN = "admin"
@@ -37,7 +39,8 @@ class Role:
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
-    __audit__ = Audited("user", redact={"password_hash": "password"})
+    # session_epoch changes at every logout: bookkeeping, and a secret-ish value.
+    __audit__ = Audited("user", redact={"password_hash": "password"}, exclude=frozenset({"session_epoch"}))
     __table_args__ = (
         CheckConstraint(
             "role IN ('admin','coordinator','liaison','regional_officer','viewer')", name="role"
@@ -54,6 +57,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organization.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(300))
+    # Part of the id Flask-Login keeps in the cookies; a new value ends every session (sessions.py).
+    session_epoch: Mapped[str] = mapped_column(String(32), default=new_session_epoch)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -70,6 +75,9 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login "alternative token": id + session epoch
+        return session_id(self)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
