@@ -30,6 +30,51 @@ def can_manage_users(user) -> bool:
     return is_admin(user)
 
 
+def can_manage_tokens(user, owner) -> bool:
+    """See and revoke ``owner``'s API tokens: the owner themself, or an admin."""
+    role = _role(user)
+    return role is not None and owner is not None and (user.id == owner.id or role == Role.ADMIN)
+
+
+def can_revoke_token(user, token) -> bool:
+    return can_manage_tokens(user, token.user)
+
+
+def can_unlock_account(user, target=None) -> bool:
+    """Lift a login lockout (too many failed passwords) of an account: admins."""
+    return is_admin(user)
+
+
+def _mfa_required_roles() -> set[str]:
+    from flask import current_app, has_app_context
+
+    roles = current_app.config.get("MFA_REQUIRED_ROLES") if has_app_context() else None
+    if isinstance(roles, str):
+        roles = roles.split(",")
+    return {r.strip() for r in roles or () if r and r.strip()}
+
+
+def mfa_required(user) -> bool:
+    """The account's role must sign in with a second factor (``MFA_REQUIRED_ROLES``)."""
+    role = _role(user)
+    return role is not None and role in _mfa_required_roles()
+
+
+def can_enrol_mfa(user) -> bool:
+    """The optional second factor is for privileged roles (admins, coordinators) and any role
+    an installation makes it mandatory for."""
+    role = _role(user)
+    return role is not None and (role in MANAGERS or role in _mfa_required_roles())
+
+
+def must_enrol_mfa(user) -> bool:
+    return mfa_required(user) and not getattr(user, "mfa_secret", None)
+
+
+def can_disable_mfa(user) -> bool:
+    return _role(user) is not None and bool(getattr(user, "mfa_secret", None)) and not mfa_required(user)
+
+
 def can_manage_organizations(user) -> bool:
     return is_admin(user)
 

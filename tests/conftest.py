@@ -59,6 +59,7 @@ def _base_config(tmp_path, uri: str) -> dict:
         "WTF_CSRF_ENABLED": True,
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt is deliberately slow
+        "RATELIMIT_ENABLED": False,  # the limiter's own tests (tests/auth/) turn it on
     }
 
 

@@ -6,7 +6,7 @@ from typing import Optional
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, true
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,6 +16,11 @@ from gore_tracker.extensions import db
 from gore_tracker.organizations.models import Organization
 
 from .sessions import new_session_epoch, session_id
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """The one password-hash check (werkzeug), for accounts and the dummy of unknown e-mails."""
+    return check_password_hash(password_hash, password)
 
 
 class Role:
@@ -40,7 +45,10 @@ class Role:
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
     # session_epoch changes at every logout: bookkeeping, and a secret-ish value.
-    __audit__ = Audited("user", redact={"password_hash": "password"}, exclude=frozenset({"session_epoch"}))
+    # The TOTP secret is recorded as "mfa: [oculto]" (enrolled or not); its replay guard and the
+    # recovery-code hashes are bookkeeping.
+    __audit__ = Audited("user", redact={"password_hash": "password", "mfa_secret": "mfa"},
+                        exclude=frozenset({"session_epoch", "mfa_last_step", "mfa_recovery"}))
     __table_args__ = (
         CheckConstraint(
             "role IN ('admin','coordinator','liaison','regional_officer','viewer')", name="role"
@@ -59,6 +67,11 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(300))
     # Part of the id Flask-Login keeps in the cookies; a new value ends every session (sessions.py).
     session_epoch: Mapped[str] = mapped_column(String(32), default=new_session_epoch)
+    # Optional second factor (users/mfa.py): TOTP secret (base32), the last time step accepted
+    # (a code works once), SHA-256 hashes of the unused one-time recovery codes.
+    mfa_secret: Mapped[Optional[str]] = mapped_column(String(64))
+    mfa_last_step: Mapped[Optional[int]] = mapped_column(BigInteger)
+    mfa_recovery: Mapped[Optional[list]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -74,7 +87,7 @@ class User(UserMixin, db.Model):
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return bool(self.password_hash) and password_matches(self.password_hash, password)
 
     def get_id(self) -> str:  # Flask-Login "alternative token": id + session epoch
         return session_id(self)
@@ -108,6 +121,20 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Set when issued: created_at + API_TOKEN_DAYS. An expired token answers 401.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     revoked: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship()
+
+    STATE_LABELS = {"active": "Vigente", "expired": "Vencido", "revoked": "Revocado"}
+
+    def state(self, now: datetime | None = None) -> str:
+        """``active``, ``expired`` or ``revoked``."""
+        if self.revoked:
+            return "revoked"
+        return "expired" if self.expires_at <= (now or utcnow()) else "active"
+
+    @property
+    def state_label(self) -> str:
+        return self.STATE_LABELS[self.state()]

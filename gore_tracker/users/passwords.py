@@ -13,6 +13,7 @@ import re
 from zxcvbn import zxcvbn
 
 from gore_tracker.exceptions import ValidationFailed
+from gore_tracker.utils.text import fold
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
@@ -28,9 +29,10 @@ def _user_inputs(email: str | None, name: str | None) -> list[str]:
         inputs += [email, local, re.sub(r"[._+\-]", "", local), domain]
         inputs += [part for part in re.split(r"[._+\-]", local) if len(part) >= 3]
     if name:
-        inputs += [name.strip().lower(), re.sub(r"\W", "", name.lower())]
-        inputs += [part.lower() for part in name.split() if len(part) >= 3]
-    return [item for item in inputs if item]
+        for variant in {name.strip().lower(), fold(name)}:  # "Pérez" and "perez"
+            inputs += [variant, re.sub(r"\W", "", variant)]
+            inputs += [part for part in variant.split() if len(part) >= 3]
+    return list(dict.fromkeys(item for item in inputs if item))
 
 
 def validate_new_password(password: str, *, email: str | None = None, name: str | None = None) -> None:

@@ -1,7 +1,7 @@
 """Outbox: a password_reset kind of message (its one-time link is sealed, never stored)
 
 Revision ID: c4a11d2e5f01
-Revises: c3a5e0d10002
+Revises: c3a5e0d10003
 Create Date: 2026-12-04 20:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4a11d2e5f01'
-down_revision = 'c3a5e0d10002'
+down_revision = 'c3a5e0d10003'
 branch_labels = None
 depends_on = None
 

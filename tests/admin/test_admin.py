@@ -137,7 +137,7 @@ def test_create_with_generated_password_shows_it_once(client, admin, app):
     ({"role": "regional_officer", "org": "MINSA"}, "org", "requiere un gobierno regional"),
     ({"role": "viewer", "org": "", "email": "no-es-correo"}, "email", "Correo no válido"),
     ({"role": "viewer", "org": "", "email": "existe@example.pe"}, "email", "Ya existe una cuenta"),
-    ({"role": "viewer", "org": "", "password": "corta"}, "password", "al menos 10"),
+    ({"role": "viewer", "org": "", "password": "corta"}, "password", "al menos 12"),
     ({"role": "viewer", "org": "", "name": ""}, "name", "Ingrese el nombre"),
     ({"role": "jefe", "org": ""}, "role", ""),
     ({"role": "viewer", "org": "999999"}, "org", ""),
@@ -225,7 +225,7 @@ def test_reset_password_generated_and_chosen(client, admin, make):
 
     response = post_form(client, url, {"password": "corta"}, form_url=f"/admin/usuarios/{user.id}")
     assert response.status_code == 422
-    assert "al menos 10" in error_beside(response.get_data(as_text=True), "password")
+    assert "al menos 12" in error_beside(response.get_data(as_text=True), "password")
 
     response = post_form(client, url, {"password": "otra-clave-larga"}, form_url=f"/admin/usuarios/{user.id}")
     assert response.status_code == 302

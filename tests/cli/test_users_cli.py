@@ -52,7 +52,10 @@ def test_create_generates_password_and_prints_it_once(runner):
     (["--role", "liaison", "--org", "cusco"], "cusco"),              # a region is no sector
     (["--role", "liaison"], "sector"),                              # liaison without org
     (["--role", "viewer", "--org", "Ministerio de la Alegría"], "Alegría"),
-    (["--role", "viewer", "--password", "corta"], "10"),
+    (["--role", "viewer", "--password", "corta"], "12"),
+    (["--role", "viewer", "--password", "password1234"], "fácil de adivinar"),
+    (["--role", "viewer", "--password", "aaaaaaaaaaaa"], "fácil de adivinar"),
+    (["--role", "viewer", "--password", "malo@example.pe"], "correo"),
 ])
 def test_create_rejects_bad_input_with_one_clear_line(runner, args, needle):
     result = _create(runner, "--email", "malo@example.pe", "--name", "Malo", *args)
