@@ -98,6 +98,7 @@ def _reject_unstorable_text(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
@@ -109,7 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from .notifications.user_views import bp as mail_bp
     from .notifications.views import bp as outbox_bp
 
-    for bp in (auth_bp, home_bp, meetings_bp, commitments_bp, evidence_bp, admin_bp, imports_bp, outbox_bp,
+    for bp in (auth_bp, account_bp, home_bp, meetings_bp, commitments_bp, evidence_bp, admin_bp, imports_bp, outbox_bp,
                mail_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # token-authenticated, no cookies
