@@ -20,7 +20,7 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -105,7 +105,7 @@ def check(token: str | None, now: datetime) -> ResetClaim:
             raise TypeError
     except (BadSignature, TypeError, ValueError):
         raise ResetLinkInvalid() from None
-    issued_at = datetime.fromtimestamp(issued, timezone.utc)
+    issued_at = datetime.fromtimestamp(issued, UTC)
     if not issued_at - timedelta(minutes=5) <= now <= issued_at + lifetime():
         raise ResetLinkInvalid()
     user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None

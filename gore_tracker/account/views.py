@@ -5,10 +5,20 @@ redirect. Pages that show or take a password answer ``Cache-Control: no-store``.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.routing import BuildError
 
-from gore_tracker import extensions
+from gore_tracker import extensions, permissions
 from gore_tracker.audit.context import acting_as
 from gore_tracker.db import utcnow
 from gore_tracker.exceptions import ValidationFailed
@@ -60,11 +70,21 @@ def _failed(form, exc: ValidationFailed) -> None:
 
 # --- Mis datos ---------------------------------------------------------------------------------
 
+def _mfa_url(user) -> str | None:
+    """The second factor's page (auth's ``/cuenta/2fa``) when this account may use one."""
+    if not permissions.can_enrol_mfa(user):
+        return None
+    try:
+        return url_for("auth_mfa.enrol")
+    except BuildError:  # the second-factor blueprint is not part of this build
+        return None
+
+
 def _render_account(password_form: ChangePasswordForm, status: int = 200):
     user = current_user._get_current_object()
     return _no_store((render_template("account/index.html", user=user, password_form=password_form,
                                       tokens=user_ops.list_tokens(user), revoke_form=RevokeForm(),
-                                      now=utcnow()), status))
+                                      now=utcnow(), mfa_url=_mfa_url(user)), status))
 
 
 @bp.route("/cuenta")

@@ -16,8 +16,8 @@ which marks the message failed without retries.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from markupsafe import escape
 

@@ -119,3 +119,13 @@ def test_the_new_password_must_differ_from_the_current_one(client, make, login_a
     response = change(client2, STRONG, STRONG)
     assert response.status_code == 422
     assert "distinta" in error_beside(response.get_data(as_text=True), "new_password")
+
+
+def test_mis_datos_links_to_the_second_factor_for_privileged_roles(app, client, make, login_as):
+    if "auth_mfa.enrol" not in app.view_functions:
+        pytest.skip("the second factor (/cuenta/2fa) comes with the auth branch; not merged here yet")
+    login_as(make.user("coordinator"))
+    assert 'href="/cuenta/2fa"' in client.get("/cuenta").get_data(as_text=True)
+    viewer = app.test_client()
+    assert sign_in(viewer, make.user("viewer").email).status_code == 302
+    assert 'href="/cuenta/2fa"' not in viewer.get("/cuenta").get_data(as_text=True)

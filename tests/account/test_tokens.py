@@ -27,7 +27,7 @@ def api_ok(client, secret: str) -> bool:
 def rows(html: str) -> dict[int, str]:
     """token id → the text of its table row."""
     found = {}
-    for match in re.finditer(r'<tr data-token-id="(\d+)">(.*?)</tr>', html, re.S):
+    for match in re.finditer(r'<tr data-token-id="(\d+)">(.*?)</tr>', html, re.DOTALL):
         found[int(match.group(1))] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(2))).strip()
     return found
 
@@ -60,7 +60,7 @@ def test_mis_datos_lists_the_accounts_own_tokens_only(client, owner, make):
 
 def test_the_owner_revokes_a_token_and_the_api_refuses_it(client, owner):
     token, secret = issue(owner)
-    other, other_secret = issue(owner)
+    _, other_secret = issue(owner)
     api = client.application.test_client()
     assert api_ok(api, secret)
     response = revoke(client, f"/cuenta/tokens/{token.id}/revocar", "/cuenta")
@@ -98,7 +98,7 @@ def test_an_expired_token_is_listed_as_such_without_a_revoke_button(client, owne
 
 
 def test_revoking_needs_post_and_a_csrf_token(client, owner):
-    token, secret = issue(owner)
+    token, _ = issue(owner)
     assert client.get(f"/cuenta/tokens/{token.id}/revocar").status_code == 405
     assert client.post(f"/cuenta/tokens/{token.id}/revocar").status_code == 400
     db.session.refresh(token)
