@@ -112,6 +112,7 @@ def _reject_unstorable_text(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .account.views import bp as account_bp
     from .admin.views import bp as admin_bp
     from .audit.views import bp as audit_bp
     from .api import bp as api_bp
@@ -125,7 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from .notifications.user_views import bp as mail_bp
     from .notifications.views import bp as outbox_bp
 
-    for bp in (auth_bp, mfa_bp, home_bp, meetings_bp, commitments_bp, evidence_bp, admin_bp, audit_bp,
+    for bp in (auth_bp, mfa_bp, account_bp, home_bp, meetings_bp, commitments_bp, evidence_bp, admin_bp, audit_bp,
                imports_bp, outbox_bp, mail_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # token-authenticated, no cookies

@@ -103,6 +103,9 @@ def from_environment() -> dict:
         # werkzeug's password hashing method; tests use a cheap one.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # Password reset by e-mail (/recuperar): how long a link works, mails per address and hour.
+        "RESET_LINK_MINUTES": _int("RESET_LINK_MINUTES", 60),
+        "RESET_MAX_PER_HOUR": _int("RESET_MAX_PER_HOUR", 3),
         # Outgoing mail. Without MAIL_SERVER, messages are written as .eml files under MAIL_DIR.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int("MAIL_PORT", 25),

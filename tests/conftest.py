@@ -19,6 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from gore_tracker import create_app
 from gore_tracker.extensions import db
 from tests.browser import _browser, live_server, page, phone_page  # noqa: F401  (fixtures)
+from tests.smtp import mail_config, smtp_server  # noqa: F401  (fixtures)
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])

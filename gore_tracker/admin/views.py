@@ -18,7 +18,9 @@ from gore_tracker.extensions import db
 from gore_tracker.organizations import operations as org_ops
 from gore_tracker.organizations.models import Organization, OrgKind
 from gore_tracker.users import operations as user_ops
-from gore_tracker.users.models import User
+from gore_tracker.account.forms import RevokeForm
+from gore_tracker.db import utcnow
+from gore_tracker.users.models import ApiToken, User
 
 from . import queries
 from gore_tracker.forms import put_errors
@@ -129,7 +131,8 @@ def edit_user(user_id: int):
             return redirect(url_for(".users"))
     status = 422 if form.errors else 200
     return render_template("admin/user_form.html", form=form, user=user,
-                           password_form=PasswordForm(formdata=None), lock=throttle.account_lock(user.email)), status
+                           password_form=PasswordForm(formdata=None), lock=throttle.account_lock(user.email),
+                           **_tokens_of(user)), status
 
 
 @bp.route("/usuarios/<int:user_id>/desbloquear", methods=["POST"])
@@ -160,7 +163,26 @@ def reset_password(user_id: int):
             return redirect(url_for(".edit_user", user_id=user.id))
     form = _user_form(UserForm(formdata=None, obj=user, org=user.organization_id).for_edit(), user)
     return render_template("admin/user_form.html", form=form, user=user, password_form=password_form,
-                           lock=throttle.account_lock(user.email)), 422
+                           lock=throttle.account_lock(user.email), **_tokens_of(user)), 422
+
+
+def _tokens_of(user: User) -> dict:
+    """The account's API tokens for its page, with the form of their «Revocar» buttons."""
+    return {"tokens": user_ops.list_tokens(user), "revoke_form": RevokeForm(), "now": utcnow()}
+
+
+@bp.route("/usuarios/<int:user_id>/tokens/<int:token_id>/revocar", methods=["POST"])
+def revoke_token(user_id: int, token_id: int):
+    user = db.get_or_404(User, user_id)
+    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
+    if token is None or token.user_id != user.id:
+        abort(404)
+    if not RevokeForm().validate_on_submit():
+        abort(400)
+    user_ops.revoke_token(token, current_user._get_current_object())
+    db.session.commit()
+    flash(f"Token N.º {token.id} de {user.email} revocado.", "success")
+    return redirect(url_for(".edit_user", user_id=user.id) + "#tokens")
 
 
 # --- Organizations --------------------------------------------------------------------------

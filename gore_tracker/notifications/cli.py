@@ -1,4 +1,7 @@
-"""``flask outbox send``, ``flask outbox list`` and ``flask outbox resend``."""
+"""``flask outbox send``, ``flask outbox list``, ``flask outbox show`` and ``flask outbox resend``.
+
+Sealed parts of a message (a password reset link) are never in the outbox: ``show`` prints
+the notice that stands in for them (``sealed.mask``)."""
 from __future__ import annotations
 
 import sys
@@ -11,10 +14,10 @@ from gore_tracker.exceptions import InvalidTransition
 from gore_tracker.extensions import db
 from gore_tracker.utils import dates
 
-from . import outbox
-from .models import OutboxMessage, OutboxStatus
+from . import outbox, sealed
+from .models import OutboxKind, OutboxMessage, OutboxStatus
 
-outbox_cli = AppGroup("outbox", help="Correo saliente: enviar lo pendiente, listar, reenviar.")
+outbox_cli = AppGroup("outbox", help="Correo saliente: enviar lo pendiente, listar, ver, reenviar.")
 
 
 @outbox_cli.command("send")
@@ -44,6 +47,24 @@ def list_(status, limit):
         click.echo(line)
     if not rows:
         click.echo("No hay mensajes" + (f" con estado {status}." if status else "."), err=True)
+
+
+@outbox_cli.command("show")
+@click.argument("message_id", type=int)
+def show(message_id):
+    """Print one message: its state, headers and text (personal links masked)."""
+    row = db.session.get(OutboxMessage, message_id) if 0 < message_id < 2**31 else None
+    if row is None:
+        raise click.ClickException(f"No existe el mensaje {message_id}.")
+    click.echo(f"Estado: {row.status} · intentos: {row.attempts} · tipo: {OutboxKind.LABELS.get(row.kind, row.kind)}")
+    if row.last_error and row.status != OutboxStatus.SENT:
+        click.echo(f"Último error: {row.last_error}")
+    click.echo(f"To: {row.to_email}")
+    click.echo(f"Subject: {row.subject}")
+    click.echo(f"Date: {row.created_at.astimezone(dates.tz()):%Y-%m-%d %H:%M}")
+    click.echo(f"Message-ID: {row.message_id}")
+    click.echo("")
+    click.echo(sealed.mask(row.text_body).rstrip("\n"))
 
 
 @outbox_cli.command("resend")

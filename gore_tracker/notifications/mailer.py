@@ -36,8 +36,11 @@ class ConnectionLost(Exception):
     """The connection broke while sending one message; its fate is unknown."""
 
 
-def build_message(row, sender: str) -> EmailMessage:
-    """The message for an outbox row. Raises ``ValueError`` on unusable headers."""
+def build_message(row, sender: str, *, text: str | None = None, html: str | None = None) -> EmailMessage:
+    """The message for an outbox row. Raises ``ValueError`` on unusable headers.
+
+    ``text``/``html`` replace the row's bodies (the dispatcher passes them with their sealed
+    placeholders filled, see ``sealed``)."""
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = row.to_email
@@ -46,8 +49,8 @@ def build_message(row, sender: str) -> EmailMessage:
     msg["Message-ID"] = row.message_id
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
     # Quoted-printable keeps the message 7-bit clean for any relay, accents and all.
-    msg.set_content(row.text_body, cte="quoted-printable")
-    msg.add_alternative(row.html_body, subtype="html", cte="quoted-printable")
+    msg.set_content(row.text_body if text is None else text, cte="quoted-printable")
+    msg.add_alternative(row.html_body if html is None else html, subtype="html", cte="quoted-printable")
     return msg
 
 

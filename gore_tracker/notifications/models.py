@@ -16,6 +16,15 @@ from gore_tracker.db import UTCDateTime, utcnow
 from gore_tracker.extensions import db
 
 
+class OutboxKind:
+    REMINDER = "reminder"
+    DIGEST = "digest"
+    PASSWORD_RESET = "password_reset"  # its link is sealed (see ``sealed``): never stored here
+    OTHER = "other"
+    LABELS = {REMINDER: "Recordatorio", DIGEST: "Resumen semanal",
+              PASSWORD_RESET: "Recuperación de contraseña", OTHER: "Otro"}
+
+
 class OutboxStatus:
     PENDING = "pending"
     SENDING = "sending"
@@ -30,7 +39,7 @@ class OutboxMessage(db.Model):
     __audit__ = Exempt("outgoing mail bookkeeping")
     __table_args__ = (
         CheckConstraint("status IN ('pending','sending','sent','failed')", name="status"),
-        CheckConstraint("kind IN ('reminder','digest','other')", name="kind"),
+        CheckConstraint("kind IN ('reminder','digest','password_reset','other')", name="kind"),
         CheckConstraint("attempts >= 0", name="attempts"),
         Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
     )

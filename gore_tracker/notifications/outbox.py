@@ -22,7 +22,7 @@ from gore_tracker.db import utcnow
 from gore_tracker.exceptions import InvalidTransition
 from gore_tracker.extensions import db
 
-from . import mailer
+from . import mailer, sealed
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -189,7 +189,14 @@ def _send_batch(rows: list[OutboxMessage], token: str, now: datetime, result: Di
         with transport:
             for index, row in enumerate(rows):
                 try:
-                    message = mailer.build_message(row, sender)
+                    text, html = sealed.open_bodies(row, now)
+                except sealed.Unsendable as exc:  # e.g. a reset link that expired while queued
+                    _mark_attempt_failed(row, now, exc.reason, final=True)
+                    result.failed += 1
+                    db.session.commit()
+                    continue
+                try:
+                    message = mailer.build_message(row, sender, text=text, html=html)
                 except (ValueError, TypeError) as exc:  # bad headers: no retry can fix them
                     _mark_attempt_failed(row, now, f"Mensaje inválido: {exc}", final=True)
                     result.failed += 1

@@ -14,8 +14,8 @@ from gore_tracker.exceptions import InvalidTransition
 from gore_tracker.extensions import db
 from gore_tracker.scheduler import heartbeat
 
-from . import outbox
-from .models import OutboxMessage, OutboxStatus
+from . import outbox, sealed
+from .models import OutboxKind, OutboxMessage, OutboxStatus
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/correo")
 
@@ -71,6 +71,8 @@ def index():
 def show(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     return render_template("notifications/message.html", message=message, labels=OutboxStatus.LABELS,
+                           kind_labels=OutboxKind.LABELS, text_body=sealed.mask(message.text_body),
+                           sealed=sealed.is_sealed(message.text_body),
                            sender=current_app.config["MAIL_DEFAULT_SENDER"],
                            can_resend=message.status in (OutboxStatus.SENT, OutboxStatus.FAILED))
 

@@ -15,7 +15,7 @@ from gore_tracker.exceptions import InvalidTransition
 from gore_tracker.extensions import db
 from gore_tracker.notifications import mailer, outbox
 from gore_tracker.notifications.models import OutboxMessage, OutboxStatus
-from tests.notifications.conftest import SENDER
+from tests.smtp import SENDER
 
 
 def queue(make, n: int = 3, *, prefix: str = "test", emails=None) -> list[OutboxMessage]:

@@ -19,7 +19,7 @@ from gore_tracker.extensions import db
 from gore_tracker.notifications import outbox
 from gore_tracker.notifications.models import OutboxMessage, OutboxStatus
 from tests.conftest import _base_config
-from tests.notifications.conftest import SENDER
+from tests.smtp import SENDER
 
 pytestmark = pytest.mark.postgres
 PREFIX = "concurrency-test:"

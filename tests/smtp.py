@@ -1,4 +1,5 @@
-"""Fixtures for the notification tests: a real SMTP server (aiosmtpd) on a free localhost port.
+"""A real SMTP server (aiosmtpd) on a free localhost port, for every test that sends mail
+(the fixtures are made available to the whole suite by tests/conftest.py).
 
 ``smtp_server`` is started by the test and collects every message it accepts:
 
