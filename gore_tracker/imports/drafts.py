@@ -81,14 +81,6 @@ def create_draft(stream: BinaryIO, filename: str, actor) -> Upload:
     return Upload(stored.original_name, draft=draft)
 
 
-def drafts_for(user):
-    """The drafts ``user`` may see, newest first: their own, or everyone's for managers."""
-    stmt = select(ImportDraft).order_by(ImportDraft.created_at.desc(), ImportDraft.id.desc())
-    if not permissions.can_see_all_drafts(user):
-        stmt = stmt.where(ImportDraft.uploaded_by_id == user.id)
-    return stmt
-
-
 # -- the worker's side -------------------------------------------------------------------
 
 def claim(draft_id: int) -> ImportDraft | None:

@@ -21,12 +21,11 @@ from gore_tracker.evidence import storage
 from gore_tracker.exceptions import ValidationFailed
 from gore_tracker.extensions import db
 from gore_tracker.forms import put_errors
+from gore_tracker.meetings.form_page import acta_form, render_acta_form, submit_acta_form
 from gore_tracker.meetings.forms import ActaForm, data_from_document
-from gore_tracker.meetings.views import _handle_submit, _render_form, _sector_options
 from gore_tracker.organizations import operations as orgs
-from gore_tracker.users.models import Role
 
-from . import drafts, worker
+from . import drafts, queries, worker
 from .forms import ActionForm, UploadForm
 from .models import DraftStatus, ImportDraft
 
@@ -61,7 +60,7 @@ def _load(draft_id: int) -> ImportDraft:
 
 
 def _render_index(form: UploadForm, status: int = 200, notes=()):
-    page = db.paginate(drafts.drafts_for(current_user), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(queries.drafts_for(current_user), per_page=PER_PAGE, error_out=False)
     stale = {d.id for d in page.items if drafts.is_stale(d)}
     active = [d.id for d in page.items if d.is_active and d.id not in stale]
     retryable = {d.id for d in page.items if drafts.can_retry(d)}
@@ -149,9 +148,7 @@ def status():
     if not permissions.can_import_actas(current_user):
         abort(403)
     ids = [int(x) for x in request.args.get("ids", "").split(",") if x.isdigit()][:MAX_POLLED]
-    stmt = drafts.drafts_for(current_user).where(ImportDraft.id.in_(ids)) if ids else None
-    rows = db.session.scalars(stmt).all() if stmt is not None else []
-    return jsonify({"drafts": [_status_json(d) for d in rows]})
+    return jsonify({"drafts": [_status_json(d) for d in queries.drafts_among(current_user, ids)]})
 
 
 def _status_json(d: ImportDraft) -> dict:
@@ -185,7 +182,7 @@ def _warnings_for(draft: ImportDraft, form: ActaForm, *, inline: bool) -> list[t
     items = list(draft.warnings)
     parsed_sector = (draft.acta.get("meeting") or {}).get("sector")
     sector = orgs.find_sector(parsed_sector) if parsed_sector else None
-    if current_user.role == Role.LIAISON and sector is not None and sector.id != current_user.organization_id:
+    if sector is not None and not permissions.can_record_meeting(current_user, sector.id):
         items.append({"code": "sector-not-yours", "field": "meeting.sector", "message": (
             f"El acta parece ser del sector «{sector.name}»; usted solo puede registrar actas de "
             f"{current_user.organization.name}.")})
@@ -200,7 +197,7 @@ def _warnings_for(draft: ImportDraft, form: ActaForm, *, inline: bool) -> list[t
 
 def _render_review(draft: ImportDraft, form: ActaForm, warnings: list[tuple[str, dict]], *, status: int = 200,
                    duplicate_id: int | None = None):
-    return _render_form(form, status=status, duplicate_id=duplicate_id, template="imports/review.html",
+    return render_acta_form(form, status=status, duplicate_id=duplicate_id, template="imports/review.html",
                         draft=draft, parse_warnings=warnings, discard_form=ActionForm(formdata=None))
 
 
@@ -215,14 +212,13 @@ def review(draft_id: int):
         flash("Este borrador todavía no está listo para revisar." if draft.is_active
               else "Este PDF no se pudo leer; no hay nada que revisar.", "warning")
         return redirect(url_for(".index"))
-    sectors = _sector_options(current_user)
     if request.method == "GET":
-        form = ActaForm(data=data_from_document(drafts.review_document(draft)), sectors=sectors)
+        form = acta_form(current_user, data=data_from_document(drafts.review_document(draft)))
         warnings = _warnings_for(draft, form, inline=True)
         return _render_review(draft, form, warnings)
 
-    form = ActaForm(sectors=sectors)
-    meeting, status, duplicate_id = _handle_submit(
+    form = acta_form(current_user)
+    meeting, status, duplicate_id = submit_acta_form(
         form, lambda document: drafts.confirm(draft, document, current_user))
     if meeting is not None:
         flash(f"Acta importada y registrada: {meeting.title}, {len(meeting.commitments)} compromisos. "
