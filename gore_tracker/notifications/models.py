@@ -30,7 +30,7 @@ class OutboxMessage(db.Model):
     __audit__ = Exempt("outgoing mail bookkeeping")
     __table_args__ = (
         CheckConstraint("status IN ('pending','sending','sent','failed')", name="status"),
-        CheckConstraint("kind IN ('reminder','digest','other')", name="kind"),
+        CheckConstraint("kind IN ('reminder','digest','handover','other')", name="kind"),
         CheckConstraint("attempts >= 0", name="attempts"),
         Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
     )
