@@ -9,6 +9,8 @@ from gore_tracker.commitments import rules
 from gore_tracker.users.models import Role
 
 MANAGERS = (Role.ADMIN, Role.COORDINATOR)
+# Who is e-mailed when a liaison passes an import draft to coordination.
+HANDOVER_RECIPIENTS = (Role.COORDINATOR,)
 
 
 def _role(user) -> str | None:
@@ -104,6 +106,36 @@ def can_manage_draft(user, draft) -> bool:
     if not can_import_actas(user):
         return False
     return can_see_all_drafts(user) or draft.uploaded_by_id == user.id
+
+
+def can_record_imported(user, named_sector_id: int | None, sector_id: int | None = None) -> bool:
+    """Record an imported acta whose PDF names the sector ``named_sector_id`` (None: it names
+    none, or none we recognise) as an acta of ``sector_id`` (None: of a sector still to be
+    chosen). Admins and coordinators any; a liaison only as their own sector's acta, and
+    only when the PDF names that sector or none."""
+    if not can_record_meeting(user, sector_id):
+        return False
+    if _role(user) in MANAGERS:
+        return True
+    return named_sector_id is None or named_sector_id == user.organization_id
+
+
+def can_confirm_draft(user, draft, named_sector_id: int | None, sector_id: int | None = None) -> bool:
+    """Confirm an import draft (whose PDF names ``named_sector_id``) as an acta of
+    ``sector_id``: who may manage the draft, under ``can_record_imported``."""
+    return can_manage_draft(user, draft) and can_record_imported(user, named_sector_id, sector_id)
+
+
+def can_hand_over_draft(user, draft, named_sector_id: int | None) -> bool:
+    """Pass a draft to the coordinators («Pasar a coordinación»): the liaison who uploaded
+    it, once, when they may not confirm it themselves (its PDF names another sector)."""
+    return (_role(user) == Role.LIAISON and draft.uploaded_by_id == user.id
+            and draft.handed_over_at is None and not can_confirm_draft(user, draft, named_sector_id))
+
+
+def receives_handovers(user) -> bool:
+    """Is e-mailed when a liaison hands a draft over: every active coordinator."""
+    return _role(user) in HANDOVER_RECIPIENTS
 
 
 def can_edit_meeting(user, meeting) -> bool:

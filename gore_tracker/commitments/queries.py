@@ -18,7 +18,7 @@ from gore_tracker.extensions import db
 from gore_tracker.meetings.models import Meeting
 from gore_tracker.organizations import operations as orgs
 from gore_tracker.organizations.models import Organization
-from gore_tracker.utils.dates import in_range, today as lima_today
+from gore_tracker.utils.dates import in_range, long_date, today as lima_today
 from gore_tracker.utils.text import collapse, fold, like_escape
 
 from . import rules
@@ -241,3 +241,28 @@ def preload(commitments) -> list[Commitment]:
             ).execution_options(populate_existing=True)
         ).unique().all()
     return commitments
+
+
+def meeting_choices() -> list[tuple[int, str]]:
+    """Every meeting as ``(id, "8 de diciembre de 2020 · GORE Ejecutivo · MINSA")``, newest
+    first, for the list's session filter."""
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.date, Meeting.body, Organization.code)
+        .join(Organization, Organization.id == Meeting.sector_id)
+        .order_by(Meeting.date.desc(), Meeting.id.desc())
+    ).all()
+    return [(r.id, f"{long_date(r.date)} · {r.body} · {r.code}") for r in rows]
+
+
+def responsible_candidates(commitment: Commitment) -> list[Organization]:
+    """The bodies a commitment's responsible may be chosen from: the active ones, and those
+    it already names (even if deactivated since)."""
+    return list(db.session.scalars(
+        select(Organization).where(Organization.active | Organization.id.in_(
+            [o.id for o in commitment.responsible_orgs] or [0]))
+        .order_by(Organization.kind, Organization.name)
+    ))
+
+
+def organizations_by_id(ids) -> list[Organization]:
+    return list(db.session.scalars(select(Organization).where(Organization.id.in_(list(ids) or [0]))))

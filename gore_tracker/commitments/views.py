@@ -3,20 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from gore_tracker import permissions
 from gore_tracker.exceptions import InvalidTransition, StaleVersion, ValidationFailed
 from gore_tracker.extensions import db
-from gore_tracker.commitments.queries import preload
-from gore_tracker.meetings.models import Meeting
+from gore_tracker.forms import put_errors
+from gore_tracker.meetings import queries as meeting_queries
 from gore_tracker.organizations import operations as orgs
 from gore_tracker.organizations.models import Organization
 from gore_tracker.utils.dates import long_date, today as lima_today
 
 from . import operations, queries, rules
-from gore_tracker.forms import put_errors
-
 from .forms import DetailsForm, FilterForm, UpdateForm
 from .models import Commitment
 
@@ -45,19 +42,6 @@ def _parse_filters(args):
         return queries.parse_filters(args, strict=True), {}
     except ValidationFailed as exc:
         return queries.parse_filters(args, strict=False), exc.fields
-
-
-def _meeting_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Meeting.id, Meeting.date, Meeting.body, Organization.code)
-        .join(Organization, Organization.id == Meeting.sector_id)
-        .order_by(Meeting.date.desc(), Meeting.id.desc())
-    ).all()
-    return [(r.id, f"{long_date(r.date)} · {r.body} · {r.code}") for r in rows]
-
-
-def _bodies() -> list[str]:
-    return list(db.session.scalars(select(Meeting.body).distinct().order_by(Meeting.body)))
 
 
 def _chips(f: queries.CommitmentFilters, form: FilterForm) -> list[tuple[str, str]]:
@@ -94,12 +78,12 @@ def _chips(f: queries.CommitmentFilters, form: FilterForm) -> list[tuple[str, st
 def index():
     filters, invalid = _parse_filters(request.args)
     form = FilterForm(formdata=request.args)
-    form.set_choices(regions=orgs.regions(), sectors=orgs.sectors(), bodies=_bodies(),
-                     meetings=_meeting_choices())
+    form.set_choices(regions=orgs.regions(), sectors=orgs.sectors(), bodies=meeting_queries.bodies(),
+                     meetings=queries.meeting_choices())
     per_page = current_app.config.get("PER_PAGE_DEFAULT", 25)
     today = lima_today()
     page = queries.search(filters, page=_page_number(), per_page=per_page, today=today)
-    preload(page.items)
+    queries.preload(page.items)
     # Keep every filter (including repeated statuses) in the pagination links.
     link_args = {k: request.args.getlist(k) for k in FILTER_ARGS if request.args.get(k)}
     warnings = [f"Se ignoró el filtro de {FILTER_LABELS.get(name, name)}: {' '.join(msgs)}"
@@ -133,12 +117,7 @@ def _details_form(commitment: Commitment, *, formdata=None) -> DetailsForm | Non
     if not permissions.can_edit_details(current_user, commitment):
         return None
     form = DetailsForm(formdata=formdata, prefix="details")
-    candidates = db.session.scalars(
-        select(Organization).where(Organization.active | Organization.id.in_(
-            [o.id for o in commitment.responsible_orgs] or [0]))
-        .order_by(Organization.kind, Organization.name)
-    )
-    form.set_choices(candidates)
+    form.set_choices(queries.responsible_candidates(commitment))
     if formdata is None:
         form.deliverable.data = commitment.deliverable
         form.target.data = commitment.target
@@ -228,8 +207,7 @@ def update_details(commitment_id: int):
     if not form.validate_on_submit():
         return _render_detail(commitment, details_form=form, status=422,
                               alert="Revise los datos del compromiso.")
-    chosen = [o for o in db.session.scalars(
-        select(Organization).where(Organization.id.in_(form.responsible_orgs.data or [0])))]
+    chosen = queries.organizations_by_id(form.responsible_orgs.data or [])
     try:
         operations.update_details(
             commitment, current_user, deliverable=form.deliverable.data, target=form.target.data,

@@ -27,8 +27,10 @@ from importers.acta_pdf.sandbox import PARSER, Limits, run_parse
 from .operations import (
     document_from_result,
     meeting_for_file,
+    other_sector_refusal,
     record_imported,
     sha256_of,
+    with_only_sector,
 )
 
 log = logging.getLogger(__name__)
@@ -141,7 +143,12 @@ def _record_one(path: Path, result: dict, actor, *, dry_run: bool, summary: _Sum
     acta still collide (``record_acta`` refuses before it adds anything, so a refused
     file leaves nothing behind; no savepoints, which pysqlite would commit)."""
     name = str(path)
-    document = document_from_result(result)
+    refusal = other_sector_refusal(actor, result.get("acta"))
+    if refusal is not None:
+        summary.failed.append((name, refusal + " Impórtela con una cuenta de coordinación, o súbala en la "
+                               "web y pásela a coordinación."))
+        return
+    document = with_only_sector(document_from_result(result), actor)
     warnings = len(result.get("warnings") or [])
     note = f" ({warnings} aviso{'s' if warnings != 1 else ''} del lector)" if warnings else ""
     try:

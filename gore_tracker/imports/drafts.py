@@ -15,15 +15,20 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from gore_tracker import permissions
+from gore_tracker.audit import record_event
 from gore_tracker.db import utcnow
 from gore_tracker.evidence import storage
 from gore_tracker.exceptions import PermissionDenied, ValidationFailed
 from gore_tracker.extensions import db
 from gore_tracker.meetings.models import Meeting
+from gore_tracker.notifications.handovers import enqueue_handover
 from gore_tracker.organizations import operations as orgs
+from gore_tracker.organizations.models import Organization
 
 from .models import DraftStatus, ImportDraft
-from .operations import document_from_result, meeting_for_file, record_imported, sha256_of
+from .operations import (
+    document_from_result, meeting_for_file, named_sector, other_sector_refusal, record_imported, sha256_of,
+)
 
 UPLOAD_FIELD = "files"
 
@@ -31,6 +36,9 @@ STAGE_QUEUED = "En cola; la lectura empieza en unos segundos."
 STAGE_PARSING = "Leyendo el PDF: tablas, temas y compromisos…"
 INTERRUPTED = ("La lectura del PDF se interrumpió (el proceso que lo leía terminó sin responder). "
                "Vuelva a intentarlo.")
+HAND_OVER_HINT = "No puede confirmarla: pásela a coordinación para que la registre un coordinador."
+HANDED_OVER = "Ya la pasó a coordinación: la registrará un coordinador."
+OWN_SECTOR_ONLY = "Solo puede registrar actas de su propio sector."
 START_FAILED = "No se pudo iniciar la lectura del PDF en el servidor. Vuelva a intentarlo más tarde."
 UNEXPECTED = "Ocurrió un error inesperado al leer el PDF."
 
@@ -79,14 +87,6 @@ def create_draft(stream: BinaryIO, filename: str, actor) -> Upload:
     db.session.add(draft)
     db.session.flush()
     return Upload(stored.original_name, draft=draft)
-
-
-def drafts_for(user):
-    """The drafts ``user`` may see, newest first: their own, or everyone's for managers."""
-    stmt = select(ImportDraft).order_by(ImportDraft.created_at.desc(), ImportDraft.id.desc())
-    if not permissions.can_see_all_drafts(user):
-        stmt = stmt.where(ImportDraft.uploaded_by_id == user.id)
-    return stmt
 
 
 # -- the worker's side -------------------------------------------------------------------
@@ -246,12 +246,42 @@ def merge_pages(document: dict, draft: ImportDraft) -> dict:
     return document
 
 
+def _id(org: Organization | None) -> int | None:
+    return org.id if org is not None else None
+
+
+def named_sector_of(draft: ImportDraft) -> Organization | None:
+    """The sector the draft's PDF names, when recognised (``operations.named_sector``)."""
+    return named_sector(draft.acta)
+
+
+def confirm_refusal(draft: ImportDraft, actor) -> str | None:
+    """Why ``actor``, who may manage this draft, may not confirm it as any acta — its PDF
+    names another sector than theirs — or None. Shown on the review page."""
+    if permissions.can_confirm_draft(actor, draft, _id(named_sector_of(draft))):
+        return None
+    refusal = other_sector_refusal(actor, draft.acta)
+    if refusal is None:
+        return PermissionDenied().message
+    return f"{refusal} {HANDED_OVER if draft.handed_over_at is not None else HAND_OVER_HINT}"
+
+
 def confirm(draft: ImportDraft, document: dict, actor) -> Meeting:
     """Record the reviewed acta with the draft's PDF and pages (flushed, not committed).
 
-    Raises what ``record_imported`` raises: ``ValidationFailed``, ``PermissionDenied``,
+    Raises ``PermissionDenied`` when ``actor`` may not confirm this draft as an acta of
+    the document's sector (``permissions.can_confirm_draft``: a liaison only as their own
+    sector's acta, and only when the PDF names that sector or none), and what
+    ``record_imported`` raises: ``ValidationFailed``, ``PermissionDenied``,
     ``DuplicateMeeting`` (the same file, or another copy of an acta already recorded).
     """
+    refusal = confirm_refusal(draft, actor)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    chosen = orgs.find_sector((document.get("meeting") or {}).get("sector") or None)
+    if chosen is not None and not permissions.can_confirm_draft(
+            actor, draft, _id(named_sector_of(draft)), chosen.id):
+        raise PermissionDenied(OWN_SECTOR_ONLY)
     document = merge_pages(document, draft)
     parsed_source = draft.acta.get("source") or {}
     document["source"] = {
@@ -265,3 +295,36 @@ def confirm(draft: ImportDraft, document: dict, actor) -> Meeting:
     draft.meeting = meeting
     db.session.flush()
     return meeting
+
+
+# -- handing over to coordination -----------------------------------------------------------
+
+def hand_over(draft: ImportDraft, actor) -> list:
+    """«Pasar a coordinación»: the liaison who uploaded a draft they may not confirm (its
+    PDF names another sector) passes it to the coordinators, who may record it for any
+    sector. Records who and when on the draft (audited, plus a ``handover`` entry) and
+    e-mails every active coordinator through the outbox, with a link to the review page.
+    Flushes, never commits; returns the messages enqueued.
+
+    Raises ``ValidationFailed`` when the draft is not (or no longer) one to hand over,
+    ``PermissionDenied`` when ``actor`` may not hand it over.
+    """
+    if draft.meeting_id is not None:
+        raise ValidationFailed("Este borrador ya se registró como acta.")
+    if draft.status != DraftStatus.READY:
+        raise ValidationFailed("Este borrador todavía no está listo; no hay nada que pasar a coordinación.")
+    if draft.handed_over_at is not None:
+        raise ValidationFailed("Este borrador ya se pasó a coordinación.")
+    named = named_sector_of(draft)
+    if not permissions.can_hand_over_draft(actor, draft, _id(named)):
+        raise PermissionDenied()
+    draft.handed_over_at = utcnow()
+    draft.handed_over_by = actor
+    db.session.flush()
+    record_event("handover", entity="import_draft", entity_id=draft.id,
+                 changes={"sector": {"before": actor.organization.name if actor.organization else None,
+                                     "after": named.name}},
+                 note=other_sector_refusal(actor, draft.acta))
+    messages = enqueue_handover(draft, actor, named)
+    db.session.flush()
+    return messages

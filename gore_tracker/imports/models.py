@@ -4,7 +4,8 @@ A draft is created by the upload (``queued``), claimed by the worker process tha
 parses it (``parsing``), and ends ``ready`` with the parse result or ``failed`` with
 the parser's error. A ready draft becomes a meeting only when the person who
 uploaded it (or a coordinator) reviews the pre-filled acta form and confirms;
-``meeting_id`` then points to it.
+``meeting_id`` then points to it. A liaison whose draft names another sector may not
+confirm it: they hand it over to the coordinators (``handed_over_at``/``_by``).
 """
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ class ImportDraft(db.Model):
         CheckConstraint("meeting_id IS NULL OR status = 'ready'", name="meeting_only_when_ready"),
         CheckConstraint("size >= 0", name="size"),
         CheckConstraint("error_page IS NULL OR error_page > 0", name="error_page"),
+        CheckConstraint("(handed_over_at IS NULL AND handed_over_by_id IS NULL) OR "
+                        "(handed_over_at IS NOT NULL AND handed_over_by_id IS NOT NULL)", name="handed_over"),
         # The drafts page lists one person's drafts, newest first.
         Index("ix_import_draft_uploaded_by_created", "uploaded_by_id", "created_at"),
     )
@@ -71,8 +74,12 @@ class ImportDraft(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Passed to the coordinators by its uploader («Pasar a coordinación»): when and by whom.
+    handed_over_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    handed_over_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
 
-    uploaded_by = relationship("User")
+    uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])
+    handed_over_by = relationship("User", foreign_keys=[handed_over_by_id])
     stored_file = relationship("StoredFile")
     meeting = relationship("Meeting")
 
@@ -91,6 +98,10 @@ class ImportDraft(db.Model):
     @property
     def acta(self) -> dict:
         return (self.result or {}).get("acta") or {}
+
+    @property
+    def is_handed_over(self) -> bool:
+        return self.handed_over_at is not None
 
     @property
     def ocr(self) -> bool:

@@ -12,12 +12,15 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import select
 
+from gore_tracker import permissions
 from gore_tracker.evidence import storage
 from gore_tracker.evidence.models import StoredFile
 from gore_tracker.exceptions import DuplicateMeeting
 from gore_tracker.extensions import db
 from gore_tracker.meetings.models import Meeting
 from gore_tracker.meetings.operations import record_acta
+from gore_tracker.organizations import operations as orgs
+from gore_tracker.organizations.models import Organization
 
 
 def sha256_of(stream: BinaryIO) -> str:
@@ -55,6 +58,40 @@ def document_from_result(result: dict) -> dict:
         known = {(c["region"], c["number"]) for c in extensions.get("commitments", [])}
         extensions.setdefault("commitments", []).extend(
             p for p in pages if (p["region"], p["number"]) not in known)
+    return document
+
+
+def named_sector(acta: dict | None) -> Organization | None:
+    """The sector a parsed acta names (``meeting.sector``), when it is one we recognise;
+    None when it names none or one we cannot tell (the reader then warns about it)."""
+    printed = ((acta or {}).get("meeting") or {}).get("sector")
+    if not isinstance(printed, str) or not printed.strip():
+        return None
+    return orgs.find_sector(printed)
+
+
+def other_sector_refusal(actor, acta: dict | None) -> str | None:
+    """Why ``actor`` may not record this parsed acta at all — its PDF names another sector
+    than theirs (``permissions.can_record_imported``) — or None when they may."""
+    named = named_sector(acta)
+    if named is None or permissions.can_record_imported(actor, named.id):
+        return None
+    own = actor.organization.name if actor.organization is not None else "ninguno"
+    return (f"El acta nombra al sector «{named.name}» y usted solo puede registrar actas de su "
+            f"propio sector ({own}).")
+
+
+def with_only_sector(document: dict, actor) -> dict:
+    """The document with its sector filled in when the acta names none and ``actor`` may
+    record actas of one sector only (a liaison: their own), as the review form does."""
+    meeting = document.get("meeting") or {}
+    if meeting.get("sector"):
+        return document
+    sectors = orgs.recordable_sectors(actor)
+    if len(sectors) != 1:
+        return document
+    document = copy.deepcopy(document)
+    document["meeting"] = {**meeting, "sector": sectors[0].name}
     return document
 
 

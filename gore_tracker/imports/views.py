@@ -22,12 +22,10 @@ from gore_tracker.exceptions import ValidationFailed
 from gore_tracker.extensions import db
 from gore_tracker.forms import put_errors
 from gore_tracker.headers import file_download
+from gore_tracker.meetings.form_page import acta_form, render_acta_form, submit_acta_form
 from gore_tracker.meetings.forms import ActaForm, data_from_document
-from gore_tracker.meetings.views import _handle_submit, _render_form, _sector_options
-from gore_tracker.organizations import operations as orgs
-from gore_tracker.users.models import Role
 
-from . import drafts, worker
+from . import drafts, queries, worker
 from .forms import ActionForm, UploadForm
 from .models import DraftStatus, ImportDraft
 
@@ -62,7 +60,7 @@ def _load(draft_id: int) -> ImportDraft:
 
 
 def _render_index(form: UploadForm, status: int = 200, notes=()):
-    page = db.paginate(drafts.drafts_for(current_user), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(queries.drafts_for(current_user), per_page=PER_PAGE, error_out=False)
     stale = {d.id for d in page.items if drafts.is_stale(d)}
     active = [d.id for d in page.items if d.is_active and d.id not in stale]
     retryable = {d.id for d in page.items if drafts.can_retry(d)}
@@ -150,9 +148,7 @@ def status():
     if not permissions.can_import_actas(current_user):
         abort(403)
     ids = [int(x) for x in request.args.get("ids", "").split(",") if x.isdigit()][:MAX_POLLED]
-    stmt = drafts.drafts_for(current_user).where(ImportDraft.id.in_(ids)) if ids else None
-    rows = db.session.scalars(stmt).all() if stmt is not None else []
-    return jsonify({"drafts": [_status_json(d) for d in rows]})
+    return jsonify({"drafts": [_status_json(d) for d in queries.drafts_among(current_user, ids)]})
 
 
 def _status_json(d: ImportDraft) -> dict:
@@ -183,9 +179,8 @@ def _warnings_for(draft: ImportDraft, form: ActaForm, *, inline: bool) -> list[t
     put beside their fields too — all of them when ``inline`` (the form still holds the
     parsed rows in the parsed order), else only the header's."""
     items = list(draft.warnings)
-    parsed_sector = (draft.acta.get("meeting") or {}).get("sector")
-    sector = orgs.find_sector(parsed_sector) if parsed_sector else None
-    if current_user.role == Role.LIAISON and sector is not None and sector.id != current_user.organization_id:
+    sector = drafts.named_sector_of(draft)
+    if sector is not None and not permissions.can_record_meeting(current_user, sector.id):
         items.append({"code": "sector-not-yours", "field": "meeting.sector", "message": (
             f"El acta parece ser del sector «{sector.name}»; usted solo puede registrar actas de "
             f"{current_user.organization.name}.")})
@@ -199,9 +194,16 @@ def _warnings_for(draft: ImportDraft, form: ActaForm, *, inline: bool) -> list[t
 
 
 def _render_review(draft: ImportDraft, form: ActaForm, warnings: list[tuple[str, dict]], *, status: int = 200,
-                   duplicate_id: int | None = None):
-    return _render_form(form, status=status, duplicate_id=duplicate_id, template="imports/review.html",
-                        draft=draft, parse_warnings=warnings, discard_form=ActionForm(formdata=None))
+                   duplicate_id: int | None = None, refusal: str | None = None):
+    """The review page: the acta form pre-filled from the draft; with ``refusal`` (this
+    user may not confirm it) no confirm button, the reason, and «Pasar a coordinación»
+    when they may hand it over."""
+    named = drafts.named_sector_of(draft)
+    return render_acta_form(
+        form, status=status, duplicate_id=duplicate_id, template="imports/review.html", draft=draft,
+        parse_warnings=warnings, discard_form=ActionForm(formdata=None), refusal=refusal,
+        can_hand_over=permissions.can_hand_over_draft(current_user, draft, named.id if named else None),
+        named_sector=named)
 
 
 @bp.route("/importar/<int:draft_id>/revisar", methods=["GET", "POST"])
@@ -215,14 +217,17 @@ def review(draft_id: int):
         flash("Este borrador todavía no está listo para revisar." if draft.is_active
               else "Este PDF no se pudo leer; no hay nada que revisar.", "warning")
         return redirect(url_for(".index"))
-    sectors = _sector_options(current_user)
+    refusal = drafts.confirm_refusal(draft, current_user)
     if request.method == "GET":
-        form = ActaForm(data=data_from_document(drafts.review_document(draft)), sectors=sectors)
+        form = acta_form(current_user, data=data_from_document(drafts.review_document(draft)))
         warnings = _warnings_for(draft, form, inline=True)
-        return _render_review(draft, form, warnings)
+        return _render_review(draft, form, warnings, refusal=refusal)
+    if refusal is not None:  # refused before anything is validated or saved
+        form = acta_form(current_user)
+        return _render_review(draft, form, _warnings_for(draft, form, inline=False), status=403, refusal=refusal)
 
-    form = ActaForm(sectors=sectors)
-    meeting, status, duplicate_id = _handle_submit(
+    form = acta_form(current_user)
+    meeting, status, duplicate_id = submit_acta_form(
         form, lambda document: drafts.confirm(draft, document, current_user))
     if meeting is not None:
         flash(f"Acta importada y registrada: {meeting.title}, {len(meeting.commitments)} compromisos. "
@@ -232,6 +237,28 @@ def review(draft_id: int):
     # Rows may have moved since the parse: only the header's warnings go beside fields now.
     warnings = _warnings_for(draft, form, inline=False)
     return _render_review(draft, form, warnings, status=status, duplicate_id=duplicate_id)
+
+
+@bp.route("/importar/<int:draft_id>/pasar-a-coordinacion", methods=["POST"])
+@login_required
+def hand_over(draft_id: int):
+    draft = _load(draft_id)
+    if not ActionForm().validate():
+        abort(400)
+    try:
+        messages = drafts.hand_over(draft, current_user)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(exc.message, "warning")
+        return redirect(url_for(".index"))
+    db.session.commit()
+    if messages:
+        flash(f"Se pasó «{draft.original_name}» a coordinación y se avisó por correo a "
+              f"{len(messages)} coordinador{'es' if len(messages) != 1 else ''}.", "success")
+    else:
+        flash(f"Se pasó «{draft.original_name}» a coordinación. No hay coordinadores activos a quienes avisar "
+              "por correo; lo verán en su lista de borradores.", "warning")
+    return redirect(url_for(".index"))
 
 
 @bp.route("/importar/<int:draft_id>/descartar", methods=["POST"])

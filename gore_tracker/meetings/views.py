@@ -3,20 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from gore_tracker import permissions
 from gore_tracker.evidence import storage
-from gore_tracker.exceptions import DuplicateMeeting, ValidationFailed
+from gore_tracker.exceptions import ValidationFailed
 from gore_tracker.extensions import db
 from gore_tracker.organizations import operations as orgs
-from gore_tracker.users.models import Role
 
 from . import queries
 from .documents import to_document
-from .forms import (
-    BODY_SUGGESTIONS, HONORIFICS, ActaForm, data_from_document, default_title,
-)
+from .form_page import acta_form, render_acta_form, submit_acta_form
+from .forms import data_from_document
 from .models import Meeting
 from .operations import record_acta, update_meeting
 
@@ -24,13 +21,6 @@ bp = Blueprint("meetings", __name__)
 
 PER_PAGE = 20
 SOURCE_TYPES = {"pdf", "jpg", "png"}
-
-
-def _sector_options(user) -> list:
-    """The sectors ``user`` may record actas for: a liaison only their own."""
-    if user.role == Role.LIAISON:
-        return [user.organization] if user.organization else []
-    return orgs.sectors()
 
 
 @bp.route("/sesiones")
@@ -62,65 +52,16 @@ def detail(meeting_id: int):
     return render_template("meetings/detail.html", meeting=meeting, counts=counts)
 
 
-def _render_form(form: ActaForm, *, meeting=None, status: int = 200, duplicate_id: int | None = None,
-                 template: str = "meetings/form.html", **context):
-    """The acta form page; the PDF import's review page extends it (``template``, ``context``)."""
-    template_form = ActaForm(formdata=None, sectors=[])
-    template_form.add_blank_rows()
-    locked = {}
-    if meeting is not None:
-        for c in meeting.commitments:
-            locked[f"{c.region.name}|{c.number}"] = c
-    return render_template(
-        template, form=form, tpl=template_form, meeting=meeting, locked=locked,
-        duplicate_id=duplicate_id, bodies=sorted(set(BODY_SUGGESTIONS) | set(queries.bodies())),
-        honorifics=HONORIFICS, title_placeholder=default_title(
-            form.body.data, form.edition.data if isinstance(form.edition.data, int) else None,
-            form.session_type.data),
-        **context,
-    ), status
-
-
-def _handle_submit(form: ActaForm, save):
-    """Shared POST handling of the new and edit pages; ``save(document)`` returns the meeting."""
-    added = request.form.get("_add")
-    if added:  # "Añadir" without JavaScript: one more row, nothing saved
-        form.add_row(added)
-        return None, 200, None
-    if not form.validate():
-        return None, 422, None
-    document = form.to_document()
-    try:
-        try:
-            meeting = save(document)
-        except IntegrityError:
-            # Someone recorded the same acta between the duplicate check and our insert:
-            # once more, and the check now answers DuplicateMeeting.
-            db.session.rollback()
-            meeting = save(document)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        form.apply_errors(exc.fields)
-        return None, 422, None
-    except DuplicateMeeting as exc:
-        db.session.rollback()
-        return None, 409, exc.existing_id
-    db.session.commit()
-    return meeting, 200, None
-
-
 @bp.route("/sesiones/nueva", methods=["GET", "POST"])
 @login_required
 def new():
     if not permissions.can_record_meeting(current_user):
         abort(403)
-    sectors = _sector_options(current_user)
-    form = ActaForm(sectors=sectors)
     if request.method == "GET":
+        form = acta_form(current_user, preselect=True)
         form.add_blank_rows()
-        if current_user.role == Role.LIAISON and sectors:
-            form.sector.data = sectors[0].name
-        return _render_form(form)
+        return render_acta_form(form)
+    form = acta_form(current_user)
 
     def save(document):
         errors = {}
@@ -142,11 +83,11 @@ def new():
             raise ValidationFailed(fields=errors)
         return meeting
 
-    meeting, status, duplicate_id = _handle_submit(form, save)
+    meeting, status, duplicate_id = submit_acta_form(form, save)
     if meeting is not None:
         flash(f"Acta registrada: {meeting.title}, {len(meeting.commitments)} compromisos.", "success")
         return redirect(url_for(".detail", meeting_id=meeting.id))
-    return _render_form(form, status=status, duplicate_id=duplicate_id)
+    return render_acta_form(form, status=status, duplicate_id=duplicate_id)
 
 
 @bp.route("/sesiones/<int:meeting_id>/editar", methods=["GET", "POST"])
@@ -155,14 +96,13 @@ def edit(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     if not permissions.can_edit_meeting(current_user, meeting):
         abort(403)
-    sectors = _sector_options(current_user)
     if request.method == "GET":
-        form = ActaForm(data=data_from_document(to_document(meeting)), sectors=sectors)
-        return _render_form(form, meeting=meeting)
-    form = ActaForm(sectors=sectors)
-    saved, status, duplicate_id = _handle_submit(
+        form = acta_form(current_user, data=data_from_document(to_document(meeting)))
+        return render_acta_form(form, meeting=meeting)
+    form = acta_form(current_user)
+    saved, status, duplicate_id = submit_acta_form(
         form, lambda document: update_meeting(meeting, document, current_user, reason=form.reason.data))
     if saved is not None:
         flash("Acta actualizada.", "success")
         return redirect(url_for(".detail", meeting_id=saved.id))
-    return _render_form(form, meeting=meeting, status=status, duplicate_id=duplicate_id)
+    return render_acta_form(form, meeting=meeting, status=status, duplicate_id=duplicate_id)

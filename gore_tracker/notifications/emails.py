@@ -280,7 +280,7 @@ def recipient_scope(user) -> str:
     return label
 
 
-# --- the two kinds of messages ------------------------------------------------------------
+# --- the kinds of messages ----------------------------------------------------------------
 
 def reminder_email(user, *, today: date, scope_label: str, sections: list,
                    scope_phrase: str | None = None) -> RenderedEmail:
@@ -301,3 +301,15 @@ def digest_email(user, *, scope, week: str, monday: date, period_start: date,
     with link_context():
         return DigestRenderer()(user, scope=scope, week=week, monday=monday,
                                 period_start=period_start, period_end=period_end)
+
+
+def handover_email(user, *, draft, actor, named_sector) -> RenderedEmail:
+    """To a coordinator: ``actor`` (a liaison) passed the import ``draft``, whose PDF names
+    ``named_sector``, to coordination; links to the draft's review page."""
+    org = actor.organization.name if actor.organization is not None else None
+    actor_scope = f"{actor.role_label.lower()}, {org}" if org else actor.role_label.lower()
+    with link_context():
+        return render("handover", name=user.name, draft=draft, actor=actor, named_sector=named_sector,
+                      actor_scope=actor_scope, recipient_scope=recipient_scope(user),
+                      review_url=url_for("imports.review", draft_id=draft.id, _external=True),
+                      drafts_url=url_for("imports.index", _external=True))

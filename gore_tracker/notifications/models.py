@@ -20,9 +20,10 @@ class OutboxKind:
     REMINDER = "reminder"
     DIGEST = "digest"
     PASSWORD_RESET = "password_reset"  # its link is sealed (see ``sealed``): never stored here
+    HANDOVER = "handover"  # an import draft handed over to the coordinators
     OTHER = "other"
     LABELS = {REMINDER: "Recordatorio", DIGEST: "Resumen semanal",
-              PASSWORD_RESET: "Recuperación de contraseña", OTHER: "Otro"}
+              PASSWORD_RESET: "Recuperación de contraseña", HANDOVER: "Acta pasada a coordinación", OTHER: "Otro"}
 
 
 class OutboxStatus:
@@ -39,7 +40,7 @@ class OutboxMessage(db.Model):
     __audit__ = Exempt("outgoing mail bookkeeping")
     __table_args__ = (
         CheckConstraint("status IN ('pending','sending','sent','failed')", name="status"),
-        CheckConstraint("kind IN ('reminder','digest','password_reset','other')", name="kind"),
+        CheckConstraint("kind IN ('reminder','digest','password_reset','handover','other')", name="kind"),
         CheckConstraint("attempts >= 0", name="attempts"),
         Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),
     )

@@ -6,6 +6,7 @@ from importlib import resources
 
 from sqlalchemy import select
 
+from gore_tracker import permissions
 from gore_tracker.exceptions import FieldErrors, ValidationFailed
 from gore_tracker.extensions import db
 from gore_tracker.utils.text import collapse, fold
@@ -55,6 +56,11 @@ def sectors() -> list[Organization]:
     return list(db.session.scalars(
         select(Organization).where(Organization.kind == OrgKind.SECTOR).order_by(Organization.name_key)
     ))
+
+
+def recordable_sectors(user) -> list[Organization]:
+    """The sectors ``user`` may record actas for (``permissions.can_record_meeting``)."""
+    return [s for s in sectors() if permissions.can_record_meeting(user, s.id)]
 
 
 def find_region(text: str | None) -> Organization | None:

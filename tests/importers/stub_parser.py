@@ -115,3 +115,11 @@ def unknown_region(path, **options) -> Acta:
     acta.warnings = [ParseWarning("region-unmatched", "regions.0.region",
                                   "No se reconoce el gobierno regional «Atlántida».")]
     return acta
+
+
+def no_sector(path, **options) -> Acta:
+    """The expected parse of a PDF that names no sector."""
+    acta = from_expected(path, **options)
+    acta.meeting = {**acta.meeting, "sector": None}
+    acta.warnings = [ParseWarning("sector-missing", "meeting.sector", "No se encontró el sector.")]
+    return acta

@@ -44,6 +44,7 @@ def _routes(draft_id: int):
         ("GET", f"/importar/{draft_id}/pdf"),
         ("POST", f"/importar/{draft_id}/descartar"),
         ("POST", f"/importar/{draft_id}/reintentar"),
+        ("POST", f"/importar/{draft_id}/pasar-a-coordinacion"),
     ]
 
 

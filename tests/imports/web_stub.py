@@ -68,3 +68,14 @@ def parse_with_doubts(path, **options) -> Acta:
                      "La numeración de los compromisos salta del 0 al 2."),
     ]
     return acta
+
+
+NO_SECTOR = "tests.imports.web_stub:parse_without_sector"
+
+
+def parse_without_sector(path, **options) -> Acta:
+    """The sample's parse from a PDF that names no sector."""
+    acta = parse(path, **options)
+    acta.meeting = {**acta.meeting, "sector": None}
+    acta.warnings = [ParseWarning("sector-missing", "meeting.sector", "No se encontró el sector.")]
+    return acta
