@@ -232,7 +232,7 @@ ERROR_CASES = {
         {"regions-1-topics-2-number": "1"}, "regions-1-topics-2-number", "El TEMA 1 está repetido en este bloque."),
     "zero commitment number": (
         {"regions-1-topics-0-commitments-0-number": "0"}, "regions-1-topics-0-commitments-0-number",
-        "El número debe estar entre 1 y 10000."),
+        "El número debe estar entre 1 y 9999."),
     "number not a number": (
         {"regions-1-topics-0-commitments-0-number": "uno"}, "regions-1-topics-0-commitments-0-number",
         "Escriba un número entero."),
@@ -256,7 +256,7 @@ ERROR_CASES = {
     "too long place": ({"place": "x" * 201}, "place", "Máximo 200 caracteres."),
     "target out of range": (
         {"regions-2-topics-0-commitments-0-target": "-1e15"}, "regions-2-topics-0-commitments-0-target",
-        "Meta fuera de rango."),
+        "La meta debe ser un número entre 0 y 999 999 999 999."),
 }
 
 
