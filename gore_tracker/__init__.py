@@ -19,6 +19,10 @@ def create_app(config=None) -> Flask:
         template_folder=str(ROOT / "templates"),
         instance_path=str(ROOT / "instance"),
     )
+    # Before any route is added: every <int:…> in every blueprint matches only 1…2³¹−1.
+    from .utils.numbers import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.from_mapping(settings.from_environment())
     if config is not None:
         if isinstance(config, dict):

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from gore_tracker.utils.numbers import page_number, parse_id
 from gore_tracker import permissions
 from gore_tracker.evidence import storage
 from gore_tracker.exceptions import ValidationFailed
@@ -61,7 +62,8 @@ def _load(draft_id: int) -> ImportDraft:
 
 
 def _render_index(form: UploadForm, status: int = 200, notes=()):
-    page = db.paginate(drafts.drafts_for(current_user), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(drafts.drafts_for(current_user), page=page_number(request.args), per_page=PER_PAGE,
+                       error_out=False)
     stale = {d.id for d in page.items if drafts.is_stale(d)}
     active = [d.id for d in page.items if d.is_active and d.id not in stale]
     retryable = {d.id for d in page.items if drafts.can_retry(d)}
@@ -148,7 +150,7 @@ def status():
     """The state of the drafts on the page, for the page to follow without reloading."""
     if not permissions.can_import_actas(current_user):
         abort(403)
-    ids = [int(x) for x in request.args.get("ids", "").split(",") if x.isdigit()][:MAX_POLLED]
+    ids = [i for i in map(parse_id, request.args.get("ids", "").split(",")) if i is not None][:MAX_POLLED]
     stmt = drafts.drafts_for(current_user).where(ImportDraft.id.in_(ids)) if ids else None
     rows = db.session.scalars(stmt).all() if stmt is not None else []
     return jsonify({"drafts": [_status_json(d) for d in rows]})

@@ -26,6 +26,7 @@ from wtforms.validators import (
     InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError,
 )
 
+from gore_tracker.utils.numbers import parse_id
 from gore_tracker.organizations import operations as orgs
 from gore_tracker.utils.text import collapse, fold
 
@@ -439,7 +440,7 @@ class ActaForm(FlaskForm):
         node = self
         for part in path.split(".") if path else []:
             if isinstance(node, FieldList):
-                if not part.isdigit() or int(part) >= len(node.entries):
+                if not (part.isascii() and part.isdigit()) or int(part) >= len(node.entries):
                     break
                 node = node.entries[int(part)]
             elif isinstance(node, (FormField, ActaForm)):
@@ -535,7 +536,7 @@ def _commitment_extension(region: str, c: CommitmentForm) -> dict:
         "target": float(c.target.data) if c.target.data is not None else None,
         "cui": collapse(c.cui.data) or None,
         "responsible_orgs": [str(n) for n in kept if isinstance(n, str)],
-        "source_page": int(page) if page.isdigit() and int(page) > 0 else None,
+        "source_page": parse_id(page),
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from gore_tracker.utils.numbers import page_number
 from gore_tracker import permissions
 from gore_tracker.db import utcnow
 from gore_tracker.exceptions import InvalidTransition
@@ -47,19 +48,13 @@ def scheduler_alert() -> SchedulerAlert | None:
     return SchedulerAlert(seen)
 
 
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
-
 
 @bp.route("/")
 def index():
     status = request.args.get("estado")
     if status not in OutboxStatus.ALL:
         status = None
-    page = db.paginate(outbox.messages_query(status), page=_page_number(),
+    page = db.paginate(outbox.messages_query(status), page=page_number(request.args),
                        per_page=current_app.config["PER_PAGE_DEFAULT"], error_out=False)
     return render_template("notifications/outbox.html", page=page, status=status,
                            counts=outbox.counts_by_status(), args={"estado": status} if status else {},
