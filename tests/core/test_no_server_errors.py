@@ -8,6 +8,7 @@ from werkzeug.routing.converters import NumberConverter
 from gore_tracker.extensions import db
 from gore_tracker.users import operations as users
 from gore_tracker.utils.numbers import DB_INT_MAX
+from tests.conftest import csrf_from
 
 HUGE = (2**31, 10**20)
 # Every integer or id-like query argument some list reads, with values out of any range.
@@ -79,3 +80,25 @@ def test_odd_query_values_never_fail(app, client, signed_in, value):
         url = f"{_url(rule, 1)}?{_query(value)}"
         response = _get(client, url, signed_in)
         assert response.status_code < 500, (url[:200], response.status_code)
+
+
+@pytest.mark.parametrize("url", ["/compromisos?q=agua&q=%00", "/compromisos?%00=1", "/sesiones?q=%ED%A0%80%00",
+                                 "/static/%00", "/archivos/1/a%00b"])
+def test_unstorable_text_anywhere_in_a_web_request_is_400(client, signed_in, url):
+    response = _get(client, url, signed_in)
+    assert response.status_code == 400, (url, response.status_code)
+    assert "caracteres no permitidos" in response.get_data(as_text=True)
+
+
+def test_unstorable_form_field_name_is_400(client, signed_in):
+    token = csrf_from(client.get("/preferencias/correo").get_data(as_text=True))
+    response = client.post("/preferencias/correo", data={"csrf_token": token, "a\x00b": "1"})
+    assert response.status_code == 400
+    assert "caracteres no permitidos" in response.get_data(as_text=True)
+
+
+def test_api_unstorable_query_names_and_repeated_values_are_422(client, signed_in):
+    for url in ("/api/v1/commitments?q=agua&q=%00", "/api/v1/meetings?%00=1"):
+        response = _get(client, url, signed_in)
+        assert response.status_code == 422, url
+        assert response.get_json()["error"]["code"] == "invalid"
