@@ -193,7 +193,12 @@ def build_spec() -> dict:
         }},
         "/files/{file_id}": {"get": {
             "operationId": "downloadFile", "tags": ["Commitments"],
-            "summary": "Download an evidence file",
+            "summary": "Download an evidence file or a meeting's source acta",
+            "description": (
+                "Only for whoever may see what the file belongs to: evidence of a commitment and a "
+                "meeting's source acta, every account; the PDF of an import draft not yet confirmed, "
+                "its uploader, coordinators and admins; a file nothing refers to, coordinators and "
+                "admins. Anyone else gets the same 404 as for an id that does not exist."),
             "parameters": [_path_id("file_id", "file")],
             "responses": _responses("401", "404", "422", **{"200": {
                 "description": "The file, with its original name in Content-Disposition.",
