@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from gore_tracker.forms import ignored_filter
 from gore_tracker.utils.numbers import page_number
 from gore_tracker import permissions
 from gore_tracker.db import utcnow
@@ -52,14 +53,17 @@ def scheduler_alert() -> SchedulerAlert | None:
 @bp.route("/")
 def index():
     status = request.args.get("estado")
+    warnings = []
     if status not in OutboxStatus.ALL:
+        if status:
+            warnings.append(ignored_filter("estado", f"Estado desconocido: «{status[:40]}»."))
         status = None
     page = db.paginate(outbox.messages_query(status), page=page_number(request.args),
                        per_page=current_app.config["PER_PAGE_DEFAULT"], error_out=False)
     return render_template("notifications/outbox.html", page=page, status=status,
                            counts=outbox.counts_by_status(), args={"estado": status} if status else {},
                            labels=OutboxStatus.LABELS, statuses=OutboxStatus.ALL,
-                           file_mode=not current_app.config.get("MAIL_SERVER"))
+                           file_mode=not current_app.config.get("MAIL_SERVER"), warnings=warnings)
 
 
 @bp.route("/<int:message_id>")

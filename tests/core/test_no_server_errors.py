@@ -102,3 +102,32 @@ def test_api_unstorable_query_names_and_repeated_values_are_422(client, signed_i
         response = _get(client, url, signed_in)
         assert response.status_code == 422, url
         assert response.get_json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.parametrize("url, label", [
+    (f"/compromisos?meeting_id={10**20}", "Se ignoró el filtro de sesión"),
+    ("/compromisos?meeting_id=%C2%B2", "Se ignoró el filtro de sesión"),
+    ("/sesiones?year=%C2%B2", "Se ignoró el filtro de año"),
+    ("/sesiones?sector=zzz", "Se ignoró el filtro de sector"),
+    (f"/admin/usuarios?org={2**31}", "Se ignoró el filtro de entidad"),
+    ("/admin/correo/?estado=zzz", "Se ignoró el filtro de estado"),
+])
+def test_web_lists_ignore_unusable_filters_with_a_warning(client, signed_in, url, label):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert label in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/compromisos", "/sesiones", "/importar", "/admin/usuarios", "/admin/entidades",
+                                  "/admin/correo/"])
+def test_a_huge_page_is_an_empty_page(client, signed_in, path):
+    for page in (str(2**31), str(10**20), "0", "-3", "x"):
+        assert client.get(f"{path}?page={page}").status_code == 200, (path, page)
+
+
+@pytest.mark.parametrize("name", ["page", "per_page", "meeting_id"])
+def test_api_numbers_out_of_range_are_422_naming_the_parameter(client, signed_in, name):
+    for value in (2**31, 10**20):
+        response = client.get(f"/api/v1/commitments?{name}={value}", headers=signed_in)
+        assert response.status_code == 422, (name, value)
+        assert name in response.get_json()["error"]["fields"]
