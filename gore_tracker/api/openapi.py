@@ -48,7 +48,8 @@ def _query(name: str, schema: dict, description: str, **extra) -> dict:
 
 
 def _path_id(name: str, what: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
             "description": f"Id of the {what} (1 to 2³¹−1; any other number answers 404)."}
 
 

@@ -103,6 +103,7 @@ def _unsafe_name(name: str) -> bool:
 
 
 _DAMAGED = "está dañado o incompleto (el contenedor ZIP no se puede leer)."
+_ENCRYPTED = "está protegido con contraseña o cifrado; súbalo sin contraseña."
 
 
 def _head(source) -> bytes:
@@ -148,7 +149,7 @@ def _check_entries(zf: zipfile.ZipFile, limits: OfficeLimits) -> list[zipfile.Zi
             raise OfficeFileError("damaged", f"está dañado: la parte «{name}» aparece dos veces.")
         seen.add(name)
         if info.flag_bits & 0x1:
-            raise OfficeFileError("encrypted", "está protegido con contraseña o cifrado; súbalo sin contraseña.")
+            raise OfficeFileError("encrypted", _ENCRYPTED)
         declared += info.file_size
         if declared > limits.max_total_bytes:
             raise _bomb(limits)
@@ -179,7 +180,7 @@ def _inflate_all(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Offi
         except NotImplementedError as exc:  # Deflate64, LZMA variants zipfile cannot read…
             raise OfficeFileError("damaged", "usa una compresión que no se puede leer.") from exc
         except RuntimeError as exc:  # "File … is encrypted, password required"
-            raise OfficeFileError("encrypted", "está protegido con contraseña o cifrado; súbalo sin contraseña.") from exc
+            raise OfficeFileError("encrypted", _ENCRYPTED) from exc
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # bad CRC, truncated data
             raise OfficeFileError("damaged", "está dañado o incompleto (una parte no se puede leer).") from exc
     return total
@@ -221,7 +222,7 @@ def _odf_main_part(zf: zipfile.ZipFile, names: set[str], kind: Kind) -> str:
     if "META-INF/manifest.xml" in names:
         manifest = _xml(zf, "META-INF/manifest.xml", kind.label)
         if next(manifest.iter(f"{_MANIFEST_NS}encryption-data"), None) is not None:
-            raise OfficeFileError("encrypted", "está protegido con contraseña o cifrado; súbalo sin contraseña.")
+            raise OfficeFileError("encrypted", _ENCRYPTED)
     return "content.xml"
 
 
