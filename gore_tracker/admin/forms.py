@@ -14,9 +14,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from gore_tracker.organizations.models import OrgKind
-from gore_tracker.utils.numbers import parse_id
 from gore_tracker.users.models import Role
 from gore_tracker.users.operations import MIN_PASSWORD
+from gore_tracker.utils.numbers import parse_id
 
 ROLE_CHOICES = [SelectChoice(r, Role.LABELS[r]) for r in Role.ALL]
 KIND_CHOICES = [SelectChoice(k, OrgKind.LABELS[k]) for k in OrgKind.ADDABLE]

@@ -11,7 +11,6 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from gore_tracker.utils.numbers import page_number
 from gore_tracker import permissions
 from gore_tracker.exceptions import ValidationFailed
 from gore_tracker.extensions import db
@@ -19,6 +18,7 @@ from gore_tracker.organizations import operations as org_ops
 from gore_tracker.organizations.models import Organization, OrgKind
 from gore_tracker.users import operations as user_ops
 from gore_tracker.users.models import User
+from gore_tracker.utils.numbers import page_number
 
 from . import queries
 from gore_tracker.forms import ignored_filter, put_errors

@@ -5,7 +5,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from gore_tracker.utils.numbers import page_number
 from gore_tracker import permissions
 from gore_tracker.exceptions import InvalidTransition, StaleVersion, ValidationFailed
 from gore_tracker.extensions import db
@@ -14,6 +13,7 @@ from gore_tracker.meetings.models import Meeting
 from gore_tracker.organizations import operations as orgs
 from gore_tracker.organizations.models import Organization
 from gore_tracker.utils.dates import long_date, today as lima_today
+from gore_tracker.utils.numbers import page_number
 
 from . import operations, queries, rules
 from gore_tracker.forms import ignored_filter, put_errors

@@ -15,11 +15,10 @@ from typing import BinaryIO
 import filetype
 from flask import current_app
 
-from importers.office import KINDS as OFFICE_KINDS
-from importers.office import OfficeFileError, OfficeLimits, probe_office
-
 from gore_tracker.exceptions import ValidationFailed
 from gore_tracker.extensions import db
+from importers.office import KINDS as OFFICE_KINDS
+from importers.office import OfficeFileError, OfficeLimits, probe_office
 
 from .models import StoredFile
 

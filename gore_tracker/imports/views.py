@@ -16,7 +16,6 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from gore_tracker.utils.numbers import page_number, parse_id
 from gore_tracker import permissions
 from gore_tracker.evidence import storage
 from gore_tracker.exceptions import ValidationFailed
@@ -26,6 +25,7 @@ from gore_tracker.meetings.forms import ActaForm, data_from_document
 from gore_tracker.meetings.views import _handle_submit, _render_form, _sector_options
 from gore_tracker.organizations import operations as orgs
 from gore_tracker.users.models import Role
+from gore_tracker.utils.numbers import page_number, parse_id
 
 from . import drafts, worker
 from .forms import ActionForm, UploadForm

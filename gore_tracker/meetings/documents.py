@@ -14,8 +14,8 @@ from importlib import resources
 
 from jsonschema import Draft202012Validator
 
-from gore_tracker.utils.numbers import DB_INT_MAX
 from gore_tracker.commitments import rules as commitment_rules
+from gore_tracker.utils.numbers import DB_INT_MAX
 
 FORMAT = "gore-acta/1"
 BODY_MAX = 200

@@ -26,8 +26,8 @@ from wtforms.validators import (
     InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError,
 )
 
-from gore_tracker.utils.numbers import parse_id
 from gore_tracker.organizations import operations as orgs
+from gore_tracker.utils.numbers import parse_id
 from gore_tracker.utils.text import collapse, fold
 
 from .documents import FORMAT

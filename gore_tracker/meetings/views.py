@@ -5,14 +5,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from gore_tracker.forms import ignored_filter
-from gore_tracker.utils.numbers import page_number, parse_int
 from gore_tracker import permissions
 from gore_tracker.evidence import storage
 from gore_tracker.exceptions import DuplicateMeeting, ValidationFailed
 from gore_tracker.extensions import db
+from gore_tracker.forms import ignored_filter
 from gore_tracker.organizations import operations as orgs
 from gore_tracker.users.models import Role
+from gore_tracker.utils.numbers import page_number, parse_int
 
 from . import queries
 from .documents import to_document

@@ -8,13 +8,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from gore_tracker.forms import ignored_filter
-from gore_tracker.utils.numbers import page_number
 from gore_tracker import permissions
 from gore_tracker.db import utcnow
 from gore_tracker.exceptions import InvalidTransition
 from gore_tracker.extensions import db
+from gore_tracker.forms import ignored_filter
 from gore_tracker.scheduler import heartbeat
+from gore_tracker.utils.numbers import page_number
 
 from . import outbox
 from .models import OutboxMessage, OutboxStatus
