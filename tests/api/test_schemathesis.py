@@ -34,6 +34,10 @@ def _tokens(world, make) -> dict[str, str]:
     return tokens
 
 
+def _title(failure: BaseException) -> str:
+    return getattr(failure, "title", None) or str(failure).splitlines()[0]
+
+
 def _run_operation(operation, tokens: dict[str, str], mode) -> list[str]:
     failures: list[str] = []
 
@@ -42,14 +46,16 @@ def _run_operation(operation, tokens: dict[str, str], mode) -> list[str]:
     @given(case=operation.as_strategy(generation_mode=mode))
     def exercise(case):
         for role, token in tokens.items():
+            headers = {"Authorization": f"Bearer {token}"}
+            where = f"{operation.label} [{mode.value}, {role}]"
             try:
-                case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
-            except AssertionError as exc:  # schemathesis Failure
-                failures.append(f"{operation.label} [{mode.value}, {role}]: {exc}")
+                case.call_and_validate(headers=headers, checks=CHECKS)
             except BaseExceptionGroup as group:  # several checks failed at once
-                failures.extend(f"{operation.label} [{mode.value}, {role}]: {e}" for e in group.exceptions)
+                failures.extend(f"{where}: {_title(e)}\n  {case.as_curl_command(headers)}" for e in group.exceptions)
+            except AssertionError as exc:  # one schemathesis Failure
+                failures.append(f"{where}: {_title(exc)}\n  {case.as_curl_command(headers)}")
             except Exception as exc:  # noqa: BLE001  (TESTING propagates what would have been a 500)
-                failures.append(f"{operation.label} [{mode.value}, {role}]: unhandled {exc!r}")
+                failures.append(f"{where}: unhandled {exc!r}\n  {case.as_curl_command(headers)}")
             db.session.rollback()
 
     exercise()
@@ -68,3 +74,30 @@ def test_every_operation_conforms_and_never_fails(app, world, make, mode):
         failures += _run_operation(operation, tokens, mode)
     unique = list(dict.fromkeys(failures))
     assert not unique, f"{len(unique)} failure(s):\n\n" + "\n\n".join(unique[:30])
+
+
+def test_coverage_phase_of_the_read_operations_with_ids(app, world, make):
+    """Schemathesis' coverage phase: deterministic boundary values (0, 1, 2³¹−1, 2³¹, non-numbers…)
+    of every GET with a path id, positive and negative, whatever the fuzzing seed hits."""
+    tokens = _tokens(world, make)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    modes = [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE]
+    failures, sent = [], 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() != "GET" or not operation.path_parameters:
+            continue
+        for case in schema.iter_coverage_cases(operation, generation_modes=modes,
+                                               generation_config=schema.config.generation_for(operation=operation)):
+            headers = {"Authorization": f"Bearer {tokens['admin']}"}
+            sent += 1
+            try:
+                case.call_and_validate(headers=headers, checks=CHECKS)
+            except BaseExceptionGroup as group:
+                failures.extend(f"{operation.label}: {_title(e)}\n  {case.as_curl_command(headers)}"
+                                for e in group.exceptions)
+            except AssertionError as exc:
+                failures.append(f"{operation.label}: {_title(exc)}\n  {case.as_curl_command(headers)}")
+            db.session.rollback()
+    assert sent >= 30
+    assert not failures, f"{len(failures)} failure(s):\n\n" + "\n\n".join(failures[:30])
