@@ -20,6 +20,10 @@ def create_app(config=None) -> Flask:
         template_folder=str(ROOT / "templates"),
         instance_path=str(settings.INSTANCE),
     )
+    # Before any route is added: every <int:…> in every blueprint matches only 1…2³¹−1.
+    from .utils.numbers import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
     app.config.from_mapping(settings.from_environment())
     if config is not None:
         if isinstance(config, dict):
@@ -91,8 +95,8 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def _reject_unstorable_text(app: Flask) -> None:
-    """Web forms and query strings with NUL or invalid Unicode get a clear 400, not a 500
-    from the database (the API names the offending field itself)."""
+    """Web paths, forms and query strings (names and values) with NUL or invalid Unicode get a
+    clear 400, not a 500 from the database (the API names the offending field itself)."""
     from flask import abort, request
 
     from .utils.text import bad_text
@@ -101,11 +105,17 @@ def _reject_unstorable_text(app: Flask) -> None:
     def _check():
         if request.path.startswith("/api/"):
             return None
-        values = list(request.args.values())
+
+        def every(multidict):  # names and every value, repeated ones included
+            for name, items in multidict.lists():
+                yield name
+                yield from items
+
+        values = [request.path, *every(request.args)]
         if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
                 "application/x-www-form-urlencoded", "multipart/form-data"):
-            values += list(request.form.values())
-            values += [f.filename or "" for f in request.files.values()]
+            values += [*every(request.form), *request.files.keys()]
+            values += [f.filename or "" for _, files in request.files.lists() for f in files]
         if any(isinstance(v, str) and bad_text(v) for v in values):
             abort(400, "bad_text")
         return None

@@ -57,6 +57,11 @@ def from_environment() -> dict:
         "PARSE_MAX_GLYPHS": _int("PARSE_MAX_GLYPHS", 50_000),
         "PARSE_MAX_PAGE_SIDE": _int("PARSE_MAX_PAGE_SIDE", 5080),
         "PARSE_MAX_STREAM_BYTES": _int("PARSE_MAX_STREAM_BYTES", 0) or None,
+        # Office files in ZIP containers (importers.office.probe): uncompressed total, entries,
+        # and the largest compression ratio of an entry over 1 MiB; beyond them, a zip bomb.
+        "OFFICE_MAX_UNCOMPRESSED_BYTES": _int("OFFICE_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024),
+        "OFFICE_MAX_ENTRIES": _int("OFFICE_MAX_ENTRIES", 10_000),
+        "OFFICE_MAX_RATIO": _int("OFFICE_MAX_RATIO", 200),
         "OCR_SECONDS_PER_PAGE": _int("OCR_SECONDS_PER_PAGE", 60),
         "OCR_MAX_SECONDS": _int("OCR_MAX_SECONDS", 900),
         "PER_PAGE_DEFAULT": _int("PER_PAGE_DEFAULT", 25),

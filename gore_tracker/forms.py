@@ -15,3 +15,8 @@ def put_errors(form, fields: dict[str, list[str]]) -> list[str]:
         else:
             leftover.extend(messages)
     return leftover
+
+
+def ignored_filter(label: str, message: str) -> str:
+    """The warning a list shows above its results for a filter it could not use (never a 400)."""
+    return f"Se ignoró el filtro de {label}: {message}"

@@ -138,6 +138,31 @@ def receives_handovers(user) -> bool:
     return _role(user) in HANDOVER_RECIPIENTS
 
 
+def can_view_meeting(user, meeting) -> bool:
+    return can_view(user)
+
+
+def can_view_commitment(user, commitment) -> bool:
+    return can_view(user)
+
+
+def can_download_file(user, stored_file, owners) -> bool:
+    """Download a stored file: whoever may see what it belongs to (``owners``, from
+    ``evidence.queries.owners_of``). Evidence of a commitment: who may see the commitment;
+    a meeting's source acta: who may see the meeting; the PDF of an import draft not yet
+    confirmed: who may manage that draft (its uploader, coordinators, admins); a file
+    referenced by nothing: admins and coordinators."""
+    if _role(user) is None:
+        return False
+    if any(can_view_commitment(user, c) for c in owners.commitments):
+        return True
+    if any(can_view_meeting(user, m) for m in owners.meetings):
+        return True
+    if any(can_manage_draft(user, d) for d in owners.drafts):
+        return True
+    return owners.is_orphan and _role(user) in MANAGERS
+
+
 def can_edit_meeting(user, meeting) -> bool:
     role = _role(user)
     if role in MANAGERS:

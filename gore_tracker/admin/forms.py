@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from gore_tracker.organizations.models import OrgKind
 from gore_tracker.users.models import Role
 from gore_tracker.users.operations import MIN_PASSWORD
+from gore_tracker.utils.numbers import parse_id
 
 ROLE_CHOICES = [SelectChoice(r, Role.LABELS[r]) for r in Role.ALL]
 KIND_CHOICES = [SelectChoice(k, OrgKind.LABELS[k]) for k in OrgKind.ADDABLE]
@@ -25,10 +26,10 @@ def _id(value):
     """Coerce a select's value to an organization id; "" is none."""
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # matches no choice: "Not a valid choice"
+    if isinstance(value, int):
+        return value
+    number = parse_id(value)
+    return -1 if number is None else number  # -1 matches no choice: "Not a valid choice"
 
 
 GROUPS = {OrgKind.SECTOR: "Sectores", OrgKind.REGION: "Gobiernos regionales"}

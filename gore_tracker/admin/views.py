@@ -21,9 +21,10 @@ from gore_tracker.users import operations as user_ops
 from gore_tracker.account.forms import RevokeForm
 from gore_tracker.db import utcnow
 from gore_tracker.users.models import ApiToken, User
+from gore_tracker.utils.numbers import page_number
 
 from . import queries
-from gore_tracker.forms import put_errors
+from gore_tracker.forms import ignored_filter, put_errors
 
 from .forms import (
     OrganizationFilterForm, OrganizationForm, PasswordForm, UserFilterForm, UserForm, org_choices,
@@ -38,12 +39,6 @@ def _admins_only():
     if not (permissions.can_manage_users(current_user) and permissions.can_manage_organizations(current_user)):
         abort(403)
 
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _args(*names: str) -> dict:
@@ -82,10 +77,15 @@ def _show_password(user: User, password: str, *, created: bool):
 def users():
     form = UserFilterForm(formdata=request.args)
     form.org.choices = org_choices(_orgs(active_only=False), blank="Todas")
+    warnings = []
+    if form.org.data == -1:
+        warnings.append(ignored_filter("entidad", "Entidad desconocida."))
+        form.org.data = None
     stmt = queries.users_query(q=form.q.data, role=form.role.data, org_id=form.org.data)
-    page = db.paginate(stmt, page=_page_number(), per_page=current_app.config["PER_PAGE_DEFAULT"],
+    page = db.paginate(stmt, page=page_number(request.args), per_page=current_app.config["PER_PAGE_DEFAULT"],
                        error_out=False)
-    return render_template("admin/users.html", form=form, page=page, args=_args("q", "role", "org"))
+    return render_template("admin/users.html", form=form, page=page, args=_args("q", "role", "org"),
+                           warnings=warnings)
 
 
 def _user_form(form: UserForm, user: User | None = None) -> UserForm:
@@ -191,7 +191,7 @@ def revoke_token(user_id: int, token_id: int):
 def organizations():
     form = OrganizationFilterForm(formdata=request.args)
     stmt = queries.organizations_query(q=form.q.data, kind=form.kind.data)
-    page = db.paginate(stmt, page=_page_number(), per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_number(request.args), per_page=50, error_out=False)
     return render_template("admin/organizations.html", form=form, page=page, args=_args("q", "kind"),
                            counts=queries.user_counts(), addable=OrgKind.ADDABLE)
 

@@ -11,6 +11,7 @@ from flask import current_app, request
 from jsonschema import Draft202012Validator
 
 from gore_tracker.exceptions import DomainError, FieldErrors
+from gore_tracker.utils.numbers import DB_INT_MAX
 from gore_tracker.utils.text import bad_text
 
 from . import bp
@@ -131,7 +132,7 @@ def page_args(args, errors: FieldErrors) -> tuple[int, int]:
     """``page`` (from 1) and ``per_page`` (1 to PER_PAGE_MAX) from the query string."""
     per_page_max = current_app.config.get("PER_PAGE_MAX", 200)
     values = {}
-    for name, default, hi in (("page", 1, None),
+    for name, default, hi in (("page", 1, DB_INT_MAX),
                               ("per_page", current_app.config.get("PER_PAGE_DEFAULT", 25), per_page_max)):
         raw = args.get(name)
         if raw in (None, ""):
@@ -139,12 +140,12 @@ def page_args(args, errors: FieldErrors) -> tuple[int, int]:
             continue
         try:
             number = int(raw)
-        except ValueError:
+        except ValueError:  # also more digits than int() reads
             errors.add(name, "Debe ser un número entero.")
             continue
         if number < 1:
             errors.add(name, "Debe ser mayor o igual a 1.")
-        elif hi is not None and number > hi:
+        elif number > hi:
             errors.add(name, f"Debe ser como máximo {hi}.")
         else:
             values[name] = number

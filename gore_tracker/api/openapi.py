@@ -9,6 +9,8 @@ from flask import current_app, jsonify
 
 from gore_tracker.commitments import queries, rules
 
+from gore_tracker.utils.numbers import DB_INT_MAX
+
 from . import bp, schemas
 
 JSON = "application/json"
@@ -48,13 +50,14 @@ def _query(name: str, schema: dict, description: str, **extra) -> dict:
 
 
 def _path_id(name: str, what: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1},
-            "description": f"Id of the {what}."}
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
+            "description": f"Id of the {what} (1 to 2³¹−1; any other number answers 404)."}
 
 
 def _parameters(per_page_max: int, per_page_default: int) -> dict:
     return {
-        "page": _query("page", {"type": "integer", "minimum": 1, "default": 1},
+        "page": _query("page", {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX, "default": 1},
                        "Page number, from 1. A page past the end answers an empty `items`."),
         "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": per_page_max,
                                         "default": per_page_default},
@@ -67,7 +70,7 @@ def _parameters(per_page_max: int, per_page_default: int) -> dict:
                          "and accents. Unknown → 422."),
         "body": _query("body", {"type": "string"},
                        "Instancia, e.g. `GORE Ejecutivo`, `Muni Ejecutivo` (exact, ignoring case)."),
-        "meeting_id": _query("meeting_id", {"type": "integer", "minimum": 1},
+        "meeting_id": _query("meeting_id", {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX},
                              "Only this meeting's commitments. Unknown → 422."),
         "status": _query("status", {"type": "array", "items": {"type": "string", "enum": list(rules.STATUSES)}},
                          "One or more statuses (repeat the parameter).", style="form", explode=True),
@@ -193,7 +196,12 @@ def build_spec() -> dict:
         }},
         "/files/{file_id}": {"get": {
             "operationId": "downloadFile", "tags": ["Commitments"],
-            "summary": "Download an evidence file",
+            "summary": "Download an evidence file or a meeting's source acta",
+            "description": (
+                "Only for whoever may see what the file belongs to: evidence of a commitment and a "
+                "meeting's source acta, every account; the PDF of an import draft not yet confirmed, "
+                "its uploader, coordinators and admins; a file nothing refers to, coordinators and "
+                "admins. Anyone else gets the same 404 as for an id that does not exist."),
             "parameters": [_path_id("file_id", "file")],
             "responses": _responses("401", "404", "422", **{"200": {
                 "description": "The file, with its original name in Content-Disposition.",

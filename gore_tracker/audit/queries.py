@@ -8,10 +8,10 @@ from sqlalchemy import Select, func, select
 
 from gore_tracker.exceptions import FieldErrors
 from gore_tracker.utils.dates import parse_field, tz
+from gore_tracker.utils.numbers import DB_INT_MAX, parse_id
 
 from .models import ACTIONS, ENTITIES, AuditEntry
 
-MAX_ID = 2**31 - 1
 
 
 @dataclass
@@ -28,14 +28,9 @@ class AuditFilters:
 def _int(raw, name: str, errors: FieldErrors) -> int | None:
     if raw in (None, ""):
         return None
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        errors.add(name, "Debe ser un número entero.")
-        return None
-    if not 1 <= value <= MAX_ID:
-        errors.add(name, f"Debe estar entre 1 y {MAX_ID}.")
-        return None
+    value = parse_id(raw)
+    if value is None:
+        errors.add(name, f"Debe ser un número entero entre 1 y {DB_INT_MAX}.")
     return value
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from gore_tracker import permissions
 from gore_tracker.exceptions import FieldErrors
 from gore_tracker.extensions import db
+from gore_tracker.utils.numbers import page_number
 
 from . import presenters, queries
 from .models import ACTION_LABELS, ENTITY_LABELS
@@ -14,14 +15,6 @@ from .models import ACTION_LABELS, ENTITY_LABELS
 bp = Blueprint("audit", __name__)
 
 FILTER_ARGS = ("entity", "id", "meeting_id", "actor", "action", "from", "to")
-MAX_PAGE = 100_000
-
-
-def _page_number() -> int:
-    raw = request.args.get("page", "")
-    return min(int(raw), MAX_PAGE) if raw.isdigit() and int(raw) >= 1 else 1
-
-
 @bp.route("/admin/auditoria")
 @login_required
 def index():
@@ -30,7 +23,7 @@ def index():
     errors = FieldErrors()
     filters = queries.parse_filters(request.args, errors)
     stmt = queries.entries(filters, sector_id=permissions.audit_sector_scope(current_user))
-    page = db.paginate(stmt, page=_page_number(), per_page=current_app.config.get("PER_PAGE_DEFAULT", 25),
+    page = db.paginate(stmt, page=page_number(request.args), per_page=current_app.config.get("PER_PAGE_DEFAULT", 25),
                        error_out=False, count=True)
     args = {k: request.args.get(k) for k in FILTER_ARGS if request.args.get(k) and k not in errors.fields}
     warnings = [f"Se ignoró el filtro «{name}»: {' '.join(messages)}" for name, messages in errors.fields.items()]

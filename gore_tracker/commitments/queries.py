@@ -19,6 +19,7 @@ from gore_tracker.meetings.models import Meeting
 from gore_tracker.organizations import operations as orgs
 from gore_tracker.organizations.models import Organization
 from gore_tracker.utils.dates import in_range, long_date, today as lima_today
+from gore_tracker.utils.numbers import DB_INT_MAX, parse_id
 from gore_tracker.utils.text import collapse, fold, like_escape
 
 from . import rules
@@ -80,10 +81,9 @@ def parse_filters(args, *, strict: bool = True) -> CommitmentFilters:
             f.sector_id = sector.id
     f.body = get("body") or None
     if get("meeting_id"):
-        try:
-            f.meeting_id = int(get("meeting_id"))
-        except ValueError:
-            errors.add("meeting_id", "Debe ser un número entero.")
+        f.meeting_id = parse_id(get("meeting_id"))
+        if f.meeting_id is None:
+            errors.add("meeting_id", f"Debe ser un número entero entre 1 y {DB_INT_MAX}.")
     raw_statuses = args.getlist("status") if hasattr(args, "getlist") else [args.get("status")]
     for raw in raw_statuses:
         for s in (raw or "").split(","):

@@ -7,11 +7,12 @@ from flask_login import current_user, login_required
 from gore_tracker import permissions
 from gore_tracker.exceptions import InvalidTransition, StaleVersion, ValidationFailed
 from gore_tracker.extensions import db
-from gore_tracker.forms import put_errors
+from gore_tracker.forms import ignored_filter, put_errors
 from gore_tracker.meetings import queries as meeting_queries
 from gore_tracker.organizations import operations as orgs
 from gore_tracker.organizations.models import Organization
 from gore_tracker.utils.dates import long_date, today as lima_today
+from gore_tracker.utils.numbers import page_number
 
 from . import operations, queries, rules
 from .forms import DetailsForm, FilterForm, UpdateForm
@@ -28,12 +29,6 @@ FILTER_LABELS = {
     "due_to": "plazo hasta", "responsible": "responsable", "sort": "orden",
 }
 
-
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _parse_filters(args):
@@ -82,12 +77,11 @@ def index():
                      meetings=queries.meeting_choices())
     per_page = current_app.config.get("PER_PAGE_DEFAULT", 25)
     today = lima_today()
-    page = queries.search(filters, page=_page_number(), per_page=per_page, today=today)
+    page = queries.search(filters, page=page_number(request.args), per_page=per_page, today=today)
     queries.preload(page.items)
     # Keep every filter (including repeated statuses) in the pagination links.
     link_args = {k: request.args.getlist(k) for k in FILTER_ARGS if request.args.get(k)}
-    warnings = [f"Se ignoró el filtro de {FILTER_LABELS.get(name, name)}: {' '.join(msgs)}"
-                for name, msgs in invalid.items()]
+    warnings = [ignored_filter(FILTER_LABELS.get(name, name), " ".join(msgs)) for name, msgs in invalid.items()]
     chips = _chips(filters, form)
     return render_template("commitments/index.html", page=page, form=form, filters=filters,
                            link_args=link_args, warnings=warnings, today=today, active=len(chips), chips=chips,

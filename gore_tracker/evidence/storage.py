@@ -17,6 +17,8 @@ from flask import current_app
 
 from gore_tracker.exceptions import ValidationFailed
 from gore_tracker.extensions import db
+from importers.office import KINDS as OFFICE_KINDS
+from importers.office import OfficeFileError, OfficeLimits, probe_office
 
 from .models import StoredFile
 
@@ -46,6 +48,22 @@ def sniff(head: bytes) -> str | None:
     if kind is None or kind.extension not in ALLOWED:
         return None
     return kind.extension
+
+
+def office_limits() -> OfficeLimits:
+    """The limits of the Office probe, from the settings."""
+    cfg = current_app.config
+    return OfficeLimits(max_total_bytes=cfg["OFFICE_MAX_UNCOMPRESSED_BYTES"],
+                        max_entries=cfg["OFFICE_MAX_ENTRIES"], max_ratio=cfg["OFFICE_MAX_RATIO"])
+
+
+def check_office(data: bytes, ext: str, name: str, field: str) -> None:
+    """Office ZIP files must be what they claim and safe to open (not a zip bomb…)."""
+    try:
+        probe_office(data, ext, office_limits())
+    except OfficeFileError as exc:
+        raise ValidationFailed("Archivo de Office no válido.",
+                               {field: [f"El archivo «{name}» {exc.message}"]}) from exc
 
 
 def files_dir() -> Path:
@@ -81,6 +99,8 @@ def store(stream: BinaryIO, original_name: str, *, uploaded_by=None, field: str 
             "Tipo de archivo no permitido.",
             {field: [f"«{name}» no es un tipo permitido: {ALLOWED_LABEL}."]},
         )
+    if ext in OFFICE_KINDS:
+        check_office(data, ext, name, field)
     digest = hashlib.sha256(data).hexdigest()
     target = path_for(digest)
     if not target.exists():

@@ -24,6 +24,7 @@ from gore_tracker.forms import put_errors
 from gore_tracker.headers import file_download
 from gore_tracker.meetings.form_page import acta_form, render_acta_form, submit_acta_form
 from gore_tracker.meetings.forms import ActaForm, data_from_document
+from gore_tracker.utils.numbers import page_number, parse_id
 
 from . import drafts, queries, worker
 from .forms import ActionForm, UploadForm
@@ -60,7 +61,8 @@ def _load(draft_id: int) -> ImportDraft:
 
 
 def _render_index(form: UploadForm, status: int = 200, notes=()):
-    page = db.paginate(queries.drafts_for(current_user), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(queries.drafts_for(current_user), page=page_number(request.args), per_page=PER_PAGE,
+                       error_out=False)
     stale = {d.id for d in page.items if drafts.is_stale(d)}
     active = [d.id for d in page.items if d.is_active and d.id not in stale]
     retryable = {d.id for d in page.items if drafts.can_retry(d)}
@@ -147,7 +149,7 @@ def status():
     """The state of the drafts on the page, for the page to follow without reloading."""
     if not permissions.can_import_actas(current_user):
         abort(403)
-    ids = [int(x) for x in request.args.get("ids", "").split(",") if x.isdigit()][:MAX_POLLED]
+    ids = [i for i in map(parse_id, request.args.get("ids", "").split(",")) if i is not None][:MAX_POLLED]
     return jsonify({"drafts": [_status_json(d) for d in queries.drafts_among(current_user, ids)]})
 
 

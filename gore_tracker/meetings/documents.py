@@ -15,6 +15,7 @@ from importlib import resources
 from jsonschema import Draft202012Validator
 
 from gore_tracker.commitments import rules as commitment_rules
+from gore_tracker.utils.numbers import DB_INT_MAX
 
 FORMAT = "gore-acta/1"
 BODY_MAX = 200
@@ -41,7 +42,7 @@ EXTENSIONS_SCHEMA = {
                     "target": {"type": ["number", "null"]},
                     "cui": {"type": ["string", "null"], "pattern": "^[0-9]{1,10}$"},
                     "responsible_orgs": {"type": "array", "items": {"type": "string"}},
-                    "source_page": {"type": ["integer", "null"], "minimum": 1},
+                    "source_page": {"type": ["integer", "null"], "minimum": 1, "maximum": DB_INT_MAX},
                     "status": {"enum": list(commitment_rules.STATUSES)},
                     "progress": {"type": "integer", "minimum": 0, "maximum": 100},
                 },

@@ -27,6 +27,7 @@ from wtforms.validators import (
 )
 
 from gore_tracker.organizations import operations as orgs
+from gore_tracker.utils.numbers import parse_id
 from gore_tracker.utils.text import collapse, fold
 
 from .documents import FORMAT
@@ -440,7 +441,7 @@ class ActaForm(FlaskForm):
         node = self
         for part in path.split(".") if path else []:
             if isinstance(node, FieldList):
-                if not part.isdigit() or int(part) >= len(node.entries):
+                if not (part.isascii() and part.isdigit()) or int(part) >= len(node.entries):
                     break
                 node = node.entries[int(part)]
             elif isinstance(node, (FormField, ActaForm)):
@@ -536,7 +537,7 @@ def _commitment_extension(region: str, c: CommitmentForm) -> dict:
         "target": float(c.target.data) if c.target.data is not None else None,
         "cui": collapse(c.cui.data) or None,
         "responsible_orgs": [str(n) for n in kept if isinstance(n, str)],
-        "source_page": int(page) if page.isdigit() and int(page) > 0 else None,
+        "source_page": parse_id(page),
     }
 
 

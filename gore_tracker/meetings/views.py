@@ -8,7 +8,9 @@ from gore_tracker import permissions
 from gore_tracker.evidence import storage
 from gore_tracker.exceptions import ValidationFailed
 from gore_tracker.extensions import db
+from gore_tracker.forms import ignored_filter
 from gore_tracker.organizations import operations as orgs
+from gore_tracker.utils.numbers import page_number, parse_int
 
 from . import queries
 from .documents import to_document
@@ -27,19 +29,26 @@ SOURCE_TYPES = {"pdf", "jpg", "png"}
 @login_required
 def index():
     f = queries.MeetingFilters()
-    sector = orgs.find_sector(request.args.get("sector")) if request.args.get("sector") else None
+    warnings = []
+    sector_text = (request.args.get("sector") or "").strip()
+    sector = orgs.find_sector(sector_text) if sector_text else None
     if sector is not None:
         f.sector_id = sector.id
+    elif sector_text:
+        warnings.append(ignored_filter("sector", f"Sector desconocido: «{sector_text}»."))
     f.body = (request.args.get("body") or "").strip() or None
-    year = request.args.get("year", "")
-    f.year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
-    page = db.paginate(queries.filtered(f), per_page=PER_PAGE, error_out=False, count=True)
+    year = (request.args.get("year") or "").strip()
+    f.year = parse_int(year, lo=2000, hi=2100) if year else None
+    if year and f.year is None:
+        warnings.append(ignored_filter("año", "Debe ser un año entre 2000 y 2100."))
+    page = db.paginate(queries.filtered(f), page=page_number(request.args), per_page=PER_PAGE,
+                       error_out=False, count=True)
     counts = queries.commitment_counts(m.id for m in page.items)
     args = {k: v for k, v in {"sector": sector.code if sector else None, "body": f.body,
                               "year": f.year}.items() if v}
     return render_template("meetings/index.html", page=page, counts=counts, args=args,
                            sectors=orgs.sectors(), bodies=queries.bodies(), years=queries.years(),
-                           selected_sector=sector, filters=f)
+                           selected_sector=sector, filters=f, warnings=warnings)
 
 
 @bp.route("/sesiones/<int:meeting_id>")

@@ -12,7 +12,9 @@ from gore_tracker import permissions
 from gore_tracker.db import utcnow
 from gore_tracker.exceptions import InvalidTransition
 from gore_tracker.extensions import db
+from gore_tracker.forms import ignored_filter
 from gore_tracker.scheduler import heartbeat
+from gore_tracker.utils.numbers import page_number
 
 from . import outbox, sealed
 from .models import OutboxKind, OutboxMessage, OutboxStatus
@@ -47,24 +49,21 @@ def scheduler_alert() -> SchedulerAlert | None:
     return SchedulerAlert(seen)
 
 
-def _page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except (TypeError, ValueError):
-        return 1
-
 
 @bp.route("/")
 def index():
     status = request.args.get("estado")
+    warnings = []
     if status not in OutboxStatus.ALL:
+        if status:
+            warnings.append(ignored_filter("estado", f"Estado desconocido: «{status[:40]}»."))
         status = None
-    page = db.paginate(outbox.messages_query(status), page=_page_number(),
+    page = db.paginate(outbox.messages_query(status), page=page_number(request.args),
                        per_page=current_app.config["PER_PAGE_DEFAULT"], error_out=False)
     return render_template("notifications/outbox.html", page=page, status=status,
                            counts=outbox.counts_by_status(), args={"estado": status} if status else {},
                            labels=OutboxStatus.LABELS, statuses=OutboxStatus.ALL,
-                           file_mode=not current_app.config.get("MAIL_SERVER"))
+                           file_mode=not current_app.config.get("MAIL_SERVER"), warnings=warnings)
 
 
 @bp.route("/<int:message_id>")

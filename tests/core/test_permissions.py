@@ -1,7 +1,10 @@
 """The permission predicates as a role x action table."""
+from types import SimpleNamespace
+
 import pytest
 
 from gore_tracker import permissions as p
+from gore_tracker.evidence.queries import FileOwners
 
 ROLES = [("admin", None), ("coordinator", None), ("liaison", "MINSA"), ("liaison", "MTC"),
          ("regional_officer", "Cusco"), ("regional_officer", "Puno"), ("viewer", None)]
@@ -16,6 +19,12 @@ TABLE = {
     "change_due":      [1, 1, 1, 0, 0, 0, 0],
     "edit_details":    [1, 1, 1, 0, 0, 0, 0],
     "manage_users":    [1, 0, 0, 0, 0, 0, 0],
+    # Stored files, by what they belong to (evidence.queries.FileOwners).
+    "file_evidence":   [1, 1, 1, 1, 1, 1, 1],
+    "file_acta":       [1, 1, 1, 1, 1, 1, 1],
+    "file_own_draft":  [1, 1, 1, 1, 0, 0, 0],
+    "file_other_draft": [1, 1, 0, 0, 0, 0, 0],
+    "file_orphan":     [1, 1, 0, 0, 0, 0, 0],
 }
 
 
@@ -24,6 +33,7 @@ def test_permission_table(make, index):
     role, org = ROLES[index]
     user = make.user(role, org)
     c = make.commitment("Cusco")  # a MINSA commitment of Cusco
+    own_draft, other_draft = SimpleNamespace(uploaded_by_id=user.id), SimpleNamespace(uploaded_by_id=-1)
     got = {
         "view": p.can_view(user),
         "record_any": p.can_record_meeting(user, make.sector("MTC").id) and p.can_record_meeting(
@@ -33,6 +43,11 @@ def test_permission_table(make, index):
         "change_due": p.can_change_due(user, c),
         "edit_details": p.can_edit_details(user, c),
         "manage_users": p.can_manage_users(user),
+        "file_evidence": p.can_download_file(user, None, FileOwners(commitments=[c])),
+        "file_acta": p.can_download_file(user, None, FileOwners(meetings=[c.meeting])),
+        "file_own_draft": p.can_download_file(user, None, FileOwners(drafts=[own_draft])),
+        "file_other_draft": p.can_download_file(user, None, FileOwners(drafts=[other_draft])),
+        "file_orphan": p.can_download_file(user, None, FileOwners()),
     }
     assert got == {k: bool(v[index]) for k, v in TABLE.items()}
 
@@ -45,6 +60,8 @@ def test_inactive_and_anonymous_users_can_do_nothing(make):
     c = make.commitment("Cusco")
     for user in (admin, AnonymousUserMixin(), None):
         assert not p.can_view(user) and not p.can_update(user, c) and not p.can_record_meeting(user)
+        assert not p.can_download_file(user, None, FileOwners(commitments=[c]))
+        assert not p.can_download_file(user, None, FileOwners())
 
 
 def test_officer_sees_only_open_moves(make):
