@@ -112,7 +112,7 @@ def world(app, make):
         "admin": admin, "liaison": liaison, "file": stored, "draft": draft,
         "ids": {"meeting_id": commitment.meeting_id, "commitment_id": commitment.id,
                 "user_id": liaison.id, "org_id": liaison.organization_id, "message_id": 999999,
-                "draft_id": draft.id, "file_id": stored.id, "name": "informe.pdf"},
+                "draft_id": draft.id, "file_id": stored.id, "name": "informe.pdf", "token": "enlace-no-valido"},
     }
 
 
