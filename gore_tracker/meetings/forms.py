@@ -151,7 +151,9 @@ class CommitmentForm(SubForm):
     responsible = StringField("Responsable")
     due = DateField("Plazo", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     deliverable = StringField("Producto esperado")
-    target = DecimalField("Meta", validators=[Optional(), NumberRange(min=-MAX_TARGET, max=MAX_TARGET, message="Meta fuera de rango.")],
+    target = DecimalField("Meta",
+                          validators=[Optional(),
+                                      NumberRange(min=-MAX_TARGET, max=MAX_TARGET, message="Meta fuera de rango.")],
                           places=None,
                           invalid_value_message="Escriba un número (use punto para decimales).",
                           render_kw={"inputmode": "decimal"})
@@ -194,8 +196,11 @@ class OtherTopicForm(SubForm):
 
 
 class ActaForm(FlaskForm):
-    body = StringField("Instancia", default=DEFAULT_BODY, validators=[_max(200)], render_kw={"list": "bodies", "maxlength": 200})
-    edition = IntegerField("Edición (número)", validators=[Optional(), NumberRange(min=1, max=MAX_NUMBER, message=f"Entre 1 y {MAX_NUMBER}.")],
+    body = StringField("Instancia", default=DEFAULT_BODY, validators=[_max(200)],
+                       render_kw={"list": "bodies", "maxlength": 200})
+    edition = IntegerField("Edición (número)",
+                           validators=[Optional(),
+                                       NumberRange(min=1, max=MAX_NUMBER, message=f"Entre 1 y {MAX_NUMBER}.")],
                            invalid_value_message=NUMBER_MESSAGE, render_kw={"min": 1, "inputmode": "numeric"})
     title = StringField("Título", validators=[_max(300)], render_kw={"maxlength": 300})
     session_type = SelectField("Tipo de sesión", choices=_choices(SESSION_TYPES), default="ordinaria",

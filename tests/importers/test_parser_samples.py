@@ -139,7 +139,8 @@ def test_cli_prints_warnings_on_stderr_and_still_exits_0(tmp_path, make_acta):
     from .conftest import ActaSpec, Block
 
     pdf = make_acta(ActaSpec(sector="MINISTERIO DE ASUNTOS MÁGICOS", blocks=[
-        Block("GOBIERNO REGIONAL DE NARNIA", [("TEMA 1", "Un tema.", [("COMPROMISO 1", "Un compromiso.", None, None)])]),
+        Block("GOBIERNO REGIONAL DE NARNIA",
+              [("TEMA 1", "Un tema.", [("COMPROMISO 1", "Un compromiso.", None, None)])]),
     ]))
     proc = _cli(pdf)
     assert proc.returncode == 0

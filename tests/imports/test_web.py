@@ -397,10 +397,12 @@ def test_review_shows_each_warning_beside_its_field(app, client, login_as, make,
     assert fields["regions-1-region"] == ""  # not matched: "— Elija —"
 
     def beside(field_id, text):
-        return re.search(rf'id="{re.escape(field_id)}-warn" data-warning><span aria-hidden="true">⚠</span> {re.escape(text)}', html)
+        return re.search(rf'id="{re.escape(field_id)}-warn" data-warning>'
+                         rf'<span aria-hidden="true">⚠</span> {re.escape(text)}', html)
 
     assert beside("date", "No se encontró la fecha del acta.")
-    assert 'id="date"' in html and re.search(r'id="date"[^>]*class="[^"]*is-warned|class="[^"]*is-warned[^"]*"[^>]*id="date"', html)
+    assert 'id="date"' in html and re.search(
+        r'id="date"[^>]*class="[^"]*is-warned|class="[^"]*is-warned[^"]*"[^>]*id="date"', html)
     assert beside("sector", "Sector no reconocido: «MINISTERIO DE SALUDES».")
     assert beside("regions-1-region", "Gobierno regional no reconocido: «GOBIERNO REGIONAL DE MOQEGUA».")
     assert beside("regions-0-topics-1-commitments-0-number", "Falta el COMPROMISO anterior en la numeración.")
