@@ -1,10 +1,11 @@
 """Shared fixtures: the app on SQLite (always) and PostgreSQL (when TEST_DATABASE_URL is set).
 
-SQLite: the schema is built once per session with the migrations (``flask db upgrade``)
-into a template file, which every test gets a fresh copy of.
-PostgreSQL: the schema is built once with the migrations; each test then runs inside
-an outer transaction that is rolled back at the end (the session commits to savepoints),
-so no test can leave data behind.
+Every pytest process (each pytest-xdist worker, or the one process without ``-n``) builds its
+databases once, with the migrations (``flask db upgrade``) and the reference data:
+SQLite: a template file, which every test gets a fresh copy of.
+PostgreSQL: a schema of its own in the TEST_DATABASE_URL database (tests/pgschema.py), dropped at
+the end; each test then runs inside an outer transaction that is rolled back at the end (the
+session commits to savepoints), so no test can leave data behind or see another worker's.
 """
 from __future__ import annotations
 
@@ -13,37 +14,37 @@ import re
 import shutil
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from gore_tracker import create_app
 from gore_tracker.extensions import db
 from tests.browser import _browser, live_server, page, phone_page  # noqa: F401  (fixtures)
+from tests.parse_cache import PARSE_CACHE_ENV
+from tests.pgschema import WorkerSchema
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-# `make test` with PostgreSQL runs two pytest processes side by side (one per core):
-# TEST_SHARD=postgresql takes the tests that use the PostgreSQL test schema, and
-# TEST_SHARD=sqlite all the others. Only one process ever touches that schema.
-SHARD = os.environ.get("TEST_SHARD", "")
-
-
-def _uses_test_schema(item) -> bool:
-    callspec = getattr(item, "callspec", None)
-    if callspec is not None and callspec.params.get("app") == "postgresql":
-        return True
-    return "pg_schema" in getattr(item, "fixturenames", ())
+# "gw0", "gw1"… under pytest-xdist, "master" without it: names what a worker owns alone.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
 
 
 def pytest_collection_modifyitems(config, items):
-    if SHARD not in ("sqlite", "postgresql"):
-        return
-    want = SHARD == "postgresql"
-    keep = [it for it in items if _uses_test_schema(it) == want]
-    drop = [it for it in items if _uses_test_schema(it) != want]
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-    items[:] = keep
+    # Every test that drives Chromium is a browser test, marked or not (``-m "not browser"``).
+    for item in items:
+        if "_browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _acta_parse_cache(tmp_path_factory):
+    """One folder of acta parses for the whole session, shared by the xdist workers (their
+    temporary directories sit side by side in the session's) and the children they start."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if WORKER != "master" else base) / "acta-parses"
+    folder.mkdir(exist_ok=True)
+    os.environ[PARSE_CACHE_ENV] = str(folder)
+    yield folder
+    os.environ.pop(PARSE_CACHE_ENV, None)
 
 
 def _base_config(tmp_path, uri: str) -> dict:
@@ -84,16 +85,16 @@ def sqlite_template(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def pg_schema(tmp_path_factory):
+    """The URL of this worker's migrated PostgreSQL schema (its connections' search_path)."""
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
-    app = create_app(_base_config(tmp_path_factory.mktemp("pg"), PG_URL))
-    with app.app_context():
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        db.engine.dispose()
-    _migrate_and_seed(app)
-    return PG_URL
+    schema = WorkerSchema(PG_URL, WORKER)
+    url = schema.open()
+    try:
+        _migrate_and_seed(create_app(_base_config(tmp_path_factory.mktemp("pg"), url)))
+        yield url
+    finally:
+        schema.close()
 
 
 def _fresh_g_per_request(app) -> None:
