@@ -58,6 +58,8 @@ def test_parser_reads_the_held_out_acta_exactly(corpus, name):
         assert collapsed(got[key]) == collapsed(expected[key]), f"{name}: {key}"
 
 
+@pytest.mark.ocr
+@pytest.mark.slow
 @pytest.mark.skipif(ocr_status() is not None, reason=f"OCR not available ({ocr_status()})")
 def test_a_speckled_scan_reaches_the_bar():
     # specks read as "o", "*", "[" beside the labels once merged commitments here (F1 0.44)

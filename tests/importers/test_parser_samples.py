@@ -1,5 +1,8 @@
 """The acta parser against the sample corpus (tests/fixtures/actas): every text sample
-exactly, the scans to the bar, every malformed file to its reason; and the CLI."""
+exactly, the scans to the bar, every malformed file to its reason; and the CLI.
+
+Successful parses of a sample come from ``parsed`` (tests/parse_cache.py): each file is parsed
+once per session, and the CLI import tests (tests/imports/test_cli.py) reuse those parses."""
 from __future__ import annotations
 
 import json
@@ -11,6 +14,7 @@ import pytest
 
 from importers.acta_pdf import ActaParseError, parse_acta
 from importers.acta_pdf.ocr import ocr_status
+from tests.parse_cache import SCANS_GROUP, parsed
 
 from .conftest import ACTAS, collapsed, commitment_f1, corpus
 
@@ -23,7 +27,7 @@ def _truth(name: str) -> dict:
 
 @pytest.mark.parametrize("name", corpus("text"))
 def test_text_sample_parses_exactly(name, validate_acta):
-    document = parse_acta(ACTAS / name).to_dict()
+    document = parsed(ACTAS / name).to_dict()
     validate_acta(document)
     assert collapsed(document) == collapsed(_truth(name))
 
@@ -43,10 +47,13 @@ needs_ocr = pytest.mark.skipif(
 
 
 @needs_ocr
+@pytest.mark.ocr
+@pytest.mark.slow
+@pytest.mark.xdist_group(SCANS_GROUP)  # before the CLI import of the same scans, on the same worker
 @pytest.mark.parametrize("name", corpus("scanned"))
 def test_scanned_sample_reaches_the_bar(name, validate_acta):
     truth = _truth(name)
-    acta = parse_acta(ACTAS / name)
+    acta = parsed(ACTAS / name)
     document = acta.to_dict()
     validate_acta(document)
     assert document["source"] == truth["source"]
@@ -78,7 +85,7 @@ def test_scan_with_ocr_switched_off_is_refused():
 
 
 def test_commitments_remember_their_page():
-    acta = parse_acta(ACTAS / "acta-2017-04-11-pcm.pdf")
+    acta = parsed(ACTAS / "acta-2017-04-11-pcm.pdf")
     pages = acta.commitment_pages
     assert pages[(0, 1)] == 1          # Amazonas, COMPROMISO N° 1
     assert pages[(0, 4)] == 2          # the row continued on page 2
@@ -90,11 +97,11 @@ def test_commitments_remember_their_page():
 
 
 def test_text_sample_has_no_warnings():
-    assert parse_acta(ACTAS / "acta-2017-01-11-mef.pdf").warnings == []
+    assert parsed(ACTAS / "acta-2017-01-11-mef.pdf").warnings == []
 
 
 def test_filename_option_names_the_source():
-    acta = parse_acta(ACTAS / "acta-2017-10-02-produce.pdf", filename="subido.pdf")
+    acta = parsed(ACTAS / "acta-2017-10-02-produce.pdf", filename="subido.pdf")
     assert acta.source["filename"] == "subido.pdf"
 
 
