@@ -79,6 +79,9 @@ run: demo
 # template and, with TEST_DATABASE_URL, its own PostgreSQL schema (tests/conftest.py). pytest's
 # exit code fails the target: 1 a test failed, 5 no test was selected (PYTEST_ARGS), never a pass.
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+# Bytecode caches: without them every worker, and each of the tests' many Python child processes
+# (sandboxed parses, flask commands, the import worker), compiles the whole project again.
+test test-fast: export PYTHONDONTWRITEBYTECODE :=
 FAST_TESTS := -m "not slow and not ocr and not browser"
 NO_TESTS := { s=$$?; [ $$s -ne 5 ] || echo "pytest selected no test (exit 5): check PYTEST_ARGS" >&2; exit $$s; }
 

@@ -22,12 +22,40 @@ from tests.browser import _browser, live_server, page, phone_page  # noqa: F401 
 from tests.parse_cache import PARSE_CACHE_ENV
 from tests.pgschema import WorkerSchema
 
+
+def _reuse_url_builders() -> None:
+    """Every test creates its app, and 80 % of ``create_app`` was werkzeug compiling the same URL
+    builders again (Python code generated and compiled per rule). A builder is a pure function
+    of the rule's parsed trace (it reads converters through its ``self`` argument), so the tests
+    share one per rule text; rules with defaults (baked into the code) are compiled as before."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None or getattr(compile_builder, "shared", False):
+        return
+    builders: dict = {}
+
+    def shared(self, append_unknown: bool = True):
+        if self.defaults:
+            return compile_builder(self, append_unknown)
+        key = (self.rule, tuple(self._trace), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    shared.shared = True
+    Rule._compile_builder = shared
+
+
+_reuse_url_builders()
+
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 # "gw0", "gw1"… under pytest-xdist, "master" without it: names what a worker owns alone.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
     # Every test that drives Chromium is a browser test, marked or not (``-m "not browser"``).
     for item in items:
