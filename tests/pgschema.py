@@ -53,7 +53,8 @@ class WorkerSchema:
         self.base_url = base_url
         worker = re.sub(r"[^a-z0-9]", "", worker.lower()) or "master"
         self.name = f"{PREFIX}{worker}_{secrets.token_hex(4)}"
-        self.url = with_options(base_url, f"-c search_path={self.name}")
+        # synchronous_commit=off: the tests that commit for real need not wait for the disk
+        self.url = with_options(base_url, f"-c search_path={self.name}", "-c synchronous_commit=off")
         self._engine = create_engine(base_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         self._lease: Connection | None = None
 

@@ -17,6 +17,8 @@ from gore_tracker import create_app
 from gore_tracker.extensions import db
 from tests.conftest import PG_URL, WORKER
 
+pytestmark = pytest.mark.slow  # migrations up, down and up again
+
 PG_DB = f"{make_url(PG_URL).database}_migrations_{WORKER}" if PG_URL else ""
 
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+
 import jsonschema
 import pytest
 
 from importers.acta_pdf.ocr import ocr_status
 
 from .conftest import FIXTURES, collapsed, commitment_f1
+
+pytestmark = pytest.mark.slow  # every file of two corpora parsed
 
 SCHEMA = json.loads((FIXTURES / "actas" / "acta.schema.json").read_text("utf-8"))
 TEXT_CORPORA = ("heldout-chromium", "heldout-lo")

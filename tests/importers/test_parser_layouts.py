@@ -10,6 +10,8 @@ from importers.acta_pdf.ocr import ocr_status
 
 from .conftest import ACTAS, Block, commitment_f1, simple_blocks
 
+pytestmark = pytest.mark.slow  # each builds an acta with reportlab and parses it
+
 
 def _content(acta):
     doc = acta.to_dict()
@@ -174,6 +176,7 @@ def test_extraordinary_edition_heading(make_acta):
 # ----------------------------------------------------------------------------- OCR of a fresh scan
 
 
+@pytest.mark.ocr
 @pytest.mark.skipif(ocr_status() is not None, reason=f"OCR not available: {ocr_status()}")
 def test_a_fresh_scan_goes_through_ocr(make_acta, tmp_path):
     import pypdfium2
@@ -408,6 +411,7 @@ def test_date_closing_the_acta_and_moderator_with_position(tmp_path):
     assert not any(w.code == "date-missing" for w in acta.warnings)
 
 
+@pytest.mark.ocr
 @pytest.mark.skipif(ocr_status() is not None, reason=f"OCR not available: {ocr_status()}")
 def test_scan_with_a_useless_text_layer_is_read_from_its_images(make_acta, tmp_path):
     """A copier's invisible text (here a stamp line) over the page images: the text layer says

@@ -25,6 +25,7 @@ def _truth(name: str) -> dict:
     return json.loads((ACTAS / name).with_suffix(".json").read_text("utf-8"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", corpus("text"))
 def test_text_sample_parses_exactly(name, validate_acta):
     document = parsed(ACTAS / name).to_dict()
@@ -113,11 +114,12 @@ def test_unknown_option_is_a_programming_error():
 # ----------------------------------------------------------------------------- CLI
 
 
-def _cli(*args, cwd=ROOT):
+def _cli(*args, cwd=ROOT):  # every test using it is marked slow: a Python process each
     return subprocess.run([sys.executable, "-m", "importers.acta_pdf", *map(str, args)],
                           capture_output=True, cwd=cwd, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_prints_the_document_and_exits_0():
     proc = _cli(ACTAS / "seed-ayacucho-2020-12-08.pdf")
     assert proc.returncode == 0, proc.stderr
@@ -126,6 +128,7 @@ def test_cli_prints_the_document_and_exits_0():
 
 
 @pytest.mark.parametrize("name", corpus("malformed"))
+@pytest.mark.slow
 def test_cli_bad_file_prints_one_line_and_exits_2(name):
     proc = _cli(ACTAS / name)
     err = proc.stderr.decode("utf-8")
@@ -135,6 +138,7 @@ def test_cli_bad_file_prints_one_line_and_exits_2(name):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_cli_missing_file_exits_2(tmp_path):
     proc = _cli(tmp_path / "no-existe.pdf")
     assert proc.returncode == 2
@@ -142,6 +146,7 @@ def test_cli_missing_file_exits_2(tmp_path):
     assert len(proc.stderr.decode().strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_cli_prints_warnings_on_stderr_and_still_exits_0(tmp_path, make_acta):
     from .conftest import ActaSpec, Block
 

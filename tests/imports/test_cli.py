@@ -23,6 +23,8 @@ from gore_tracker.meetings.models import Meeting
 from tests.conftest import PG_URL
 from tests.parse_cache import CACHED_PARSER, SCANS_GROUP
 
+pytestmark = pytest.mark.slow  # nearly every test runs sandboxed parses or a flask process
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 ACTAS = ROOT / "tests" / "fixtures" / "actas"
 MANIFEST = json.loads((ACTAS / "manifest.json").read_text("utf-8"))["files"]
@@ -92,7 +94,6 @@ def test_parse_prints_the_document_and_warnings_go_to_stderr(runner, stub):
     assert result.stderr.strip() == "Aviso: Lugar leído por la prueba. [meeting.place]"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", TEXT_ACTAS)
 def test_parse_with_the_real_parser_prints_a_valid_gore_acta(runner, real_parser, name):
     result = runner.invoke(args=["actas", "parse", str(ACTAS / name)])
@@ -273,7 +274,6 @@ def test_missing_path_is_a_failure(runner, stub, make, tmp_path):
 
 @needs_ocr
 @pytest.mark.ocr
-@pytest.mark.slow
 @pytest.mark.xdist_group(SCANS_GROUP)  # after test_parser_samples.py has OCR'd the scans, on this worker
 def test_real_parser_import_the_samples_twice_imports_each_acta_once(runner, real_parser, make, backend):
     """The issue's "done when": each acta once, scans skipped as already recorded.

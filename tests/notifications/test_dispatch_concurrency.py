@@ -22,7 +22,7 @@ from tests.conftest import _base_config
 from tests.notifications.conftest import SENDER
 from tests.pgschema import with_options
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 PREFIX = "concurrency-test:"
 
 
