@@ -85,6 +85,7 @@ def test_scan_with_ocr_switched_off_is_refused():
     assert info.value.reason == "ocr-unavailable"
 
 
+@pytest.mark.slow  # a real parse (shared through parse_cache)
 def test_commitments_remember_their_page():
     acta = parsed(ACTAS / "acta-2017-04-11-pcm.pdf")
     pages = acta.commitment_pages
@@ -97,10 +98,12 @@ def test_commitments_remember_their_page():
     assert {"block": 0, "number": 4, "page": 2} in result["commitment_pages"]
 
 
+@pytest.mark.slow  # a real parse (shared through parse_cache)
 def test_text_sample_has_no_warnings():
     assert parsed(ACTAS / "acta-2017-01-11-mef.pdf").warnings == []
 
 
+@pytest.mark.slow  # a real parse (shared through parse_cache)
 def test_filename_option_names_the_source():
     acta = parsed(ACTAS / "acta-2017-10-02-produce.pdf", filename="subido.pdf")
     assert acta.source["filename"] == "subido.pdf"
