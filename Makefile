@@ -2,8 +2,10 @@
 #
 #   make run     venv + install + migrate + reference data + demo data, then serve
 #   make test    the whole test suite (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+#   make test-fast   the same without the OCR, browser and slow tests
+#   make lint    ruff
 #
-# Settings: PORT (5000), HOST (127.0.0.1), PYTHON (python3), PYTEST_ARGS, DEMO_ARGS, and every
+# Settings: PORT (5000), HOST (127.0.0.1), PYTHON (python3), PYTEST_ARGS, PYTEST_WORKERS, DEMO_ARGS, and every
 # app setting from the README's configuration table (DATABASE_URL, SECRET_KEY…).
 
 SHELL := /bin/bash
@@ -15,6 +17,8 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 PYTEST_ARGS ?=
+# pytest-xdist processes: "auto" is one per core; 0 runs the tests in this process.
+PYTEST_WORKERS ?= auto
 DEMO_ARGS ?=
 
 FLASK := $(BIN)/flask
@@ -31,11 +35,13 @@ STAMP := $(VENV)/.installed
 # (without MAIL_SERVER, as .eml files under instance/mail/).
 SIDECARS := $(FLASK) scheduler run &
 
-.PHONY: help install db demo run test bench-import bench-digest clean distclean
+.PHONY: help install db demo run test test-fast lint bench-import bench-digest clean distclean
 
 help:
 	@echo "make run        install, migrate, load reference + demo data, serve on http://$(HOST):$(PORT)"
-	@echo "make test       run the whole test suite (PYTEST_ARGS='-k admin' to narrow)"
+	@echo "make test       run the whole test suite (PYTEST_ARGS='-k admin' to narrow, PYTEST_WORKERS=0 for one process)"
+	@echo "make test-fast  the test suite without the OCR, browser and slow tests"
+	@echo "make lint       ruff check"
 	@echo "make install    create $(VENV) and install the project with its dev extra"
 	@echo "make db         flask db upgrade + flask refdata load"
 	@echo "make demo       make db + flask demo load (idempotent)"
@@ -69,22 +75,24 @@ run: demo
 	$(SIDECARS) \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# With TEST_DATABASE_URL, two pytest processes run side by side, one per core: the tests on
-# the PostgreSQL test schema, and all the others (tests/conftest.py, TEST_SHARD). The
-# PostgreSQL run's report is printed after the other's; either failing fails the target.
+# pytest-xdist spreads the tests over PYTEST_WORKERS processes; each builds its own SQLite
+# template and, with TEST_DATABASE_URL, its own PostgreSQL schema (tests/conftest.py). pytest's
+# exit code fails the target: 1 a test failed, 5 no test was selected (PYTEST_ARGS), never a pass.
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+# Bytecode caches: without them every worker, and each of the tests' many Python child processes
+# (sandboxed parses, flask commands, the import worker), compiles the whole project again.
+test test-fast: export PYTHONDONTWRITEBYTECODE :=
+FAST_TESTS := -m "not slow and not ocr and not browser"
+NO_TESTS := { s=$$?; [ $$s -ne 5 ] || echo "pytest selected no test (exit 5): check PYTEST_ARGS" >&2; exit $$s; }
+
 test: install
-	@if [ -z "$$TEST_DATABASE_URL" ] || [ -n "$$TEST_SHARD" ]; then \
-	  $(BIN)/python -m pytest $(PYTEST_ARGS); \
-	else \
-	  log=$$(mktemp); \
-	  TEST_SHARD=postgresql $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS) >$$log 2>&1 & pg=$$!; \
-	  trap 'kill $$pg 2>/dev/null; rm -f $$log' EXIT INT TERM; \
-	  echo "== tests on SQLite and without a database (the PostgreSQL ones run beside them)"; \
-	  TEST_SHARD=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS); a=$$?; \
-	  wait $$pg; b=$$?; \
-	  echo; echo "== tests on PostgreSQL"; cat $$log; \
-	  { [ $$a -eq 0 ] || [ $$a -eq 5 ]; } && { [ $$b -eq 0 ] || [ $$b -eq 5 ]; }; \
-	fi
+	$(PYTEST) $(PYTEST_ARGS) || $(NO_TESTS)
+
+test-fast: install
+	$(PYTEST) $(FAST_TESTS) $(PYTEST_ARGS) || $(NO_TESTS)
+
+lint: install
+	$(BIN)/ruff check .
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py

@@ -1,11 +1,11 @@
 """`flask db upgrade` from an empty database gives exactly the models' schema; downgrade works.
 
-SQLite always; PostgreSQL when TEST_DATABASE_URL is set, in a database of its own
-(``gore_migrations_test``, created and dropped here) so the shared test schema is untouched.
+SQLite always; PostgreSQL when TEST_DATABASE_URL is set, in a database of its own, created and
+dropped here: ``<test database>_migrations_<worker>`` (e.g. ``test_migrations_gw1``), so neither
+the workers' test schemas nor another run on the same server (another worker, another test
+database) can meet it.
 """
 from __future__ import annotations
-
-import os
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -15,9 +15,11 @@ from sqlalchemy.engine import make_url
 
 from gore_tracker import create_app
 from gore_tracker.extensions import db
+from tests.conftest import PG_URL, WORKER
 
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
-PG_DB = "gore_migrations_test"
+pytestmark = pytest.mark.slow  # migrations up, down and up again
+
+PG_DB = f"{make_url(PG_URL).database}_migrations_{WORKER}" if PG_URL else ""
 
 
 def _compare(connection):
@@ -76,12 +78,12 @@ def pg_database():
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql)
 
-    run(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-    run(f"CREATE DATABASE {PG_DB}")
+    run(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+    run(f'CREATE DATABASE "{PG_DB}"')
     try:
         yield url.set(database=PG_DB).render_as_string(hide_password=False)
     finally:
-        run(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        run(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
 
 
 def test_postgresql_upgrade_matches_models_and_downgrades(pg_database, tmp_path):

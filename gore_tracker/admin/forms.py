@@ -88,7 +88,8 @@ class OrganizationFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField("Buscar por nombre o sigla")
-    kind = SelectField("Tipo", choices=[SelectChoice("", "Todos")] + [SelectChoice(k, OrgKind.LABELS[k]) for k in OrgKind.ALL],
+    kind = SelectField("Tipo",
+                       choices=[SelectChoice("", "Todos")] + [SelectChoice(k, OrgKind.LABELS[k]) for k in OrgKind.ALL],
                        validate_choice=False)
 
 

@@ -13,7 +13,9 @@ from gore_tracker.utils.dates import today as lima_today
 
 from . import bp, schemas
 from .auth import current_user
-from .common import check_texts, commitment_filters, json_body, page_args, page_body, require_content_type, schema_errors
+from .common import (
+    check_texts, commitment_filters, json_body, page_args, page_body, require_content_type, schema_errors,
+)
 from gore_tracker.commitments.queries import preload
 
 from .serializers import commitment, commitment_detail

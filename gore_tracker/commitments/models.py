@@ -112,7 +112,8 @@ class StatusUpdate(db.Model):
     """One entry of a commitment's history. Rows are never updated or deleted."""
 
     __tablename__ = "status_update"
-    __audit__ = Exempt("append-only history with its author and time; the commitment fields an update changes are audited")
+    __audit__ = Exempt("append-only history with its author and time; the commitment fields an update "
+                       "changes are audited")
     __table_args__ = (
         CheckConstraint("old_status IS NULL OR old_status " + _STATUS_CHECK, name="old_status"),
         CheckConstraint("new_status " + _STATUS_CHECK, name="new_status"),

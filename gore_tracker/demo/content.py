@@ -42,7 +42,8 @@ ORGANIZATIONS = [
     # kind, name, code, official name, parent sector acronym
     ("unit", "PRONIS", "PRONIS", "Programa Nacional de Inversiones en Salud", "MINSA"),
     ("unit", "OPMI del MINSA", "OPMI-MINSA", "Oficina de Programación Multianual de Inversiones del MINSA", "MINSA"),
-    ("unit", "Provías Descentralizado", "PVD", "Proyecto Especial de Infraestructura de Transporte Descentralizado", "MTC"),
+    ("unit", "Provías Descentralizado", "PVD", "Proyecto Especial de Infraestructura de Transporte Descentralizado",
+     "MTC"),
     ("unit", "PNSR", "PNSR", "Programa Nacional de Saneamiento Rural", "MVCS"),
     ("unit", "PRONIED", "PRONIED", "Programa Nacional de Infraestructura Educativa", "MINEDU"),
     ("unit", "PSI", "PSI", "Programa Subsectorial de Irrigaciones", "MIDAGRI"),
@@ -215,7 +216,8 @@ POOLS: dict[str, list[tuple[str, list[dict]]]] = {
     ],
     "MTC": [
         ("Mantenimiento de la red vial departamental.", [
-            dict(t="Transferir recursos para el mantenimiento periódico de la carretera departamental {prov} – {prov2}.",
+            dict(t="Transferir recursos para el mantenimiento periódico de la carretera departamental {prov} – "
+                   "{prov2}.",
                  r="Provías Descentralizado", o=["Provías Descentralizado"], d="Convenio y transferencia ejecutada",
                  n=(25, 90), cui=True, due=(60, 120)),
             dict(t="Suscribir el convenio de gestión para el mantenimiento rutinario de caminos vecinales en {prov}.",
@@ -243,7 +245,8 @@ POOLS: dict[str, list[tuple[str, list[dict]]]] = {
                  r="MTC - DGAC; CORPAC", o=["MTC"], d="Informe técnico de evaluación", due=(60, 120)),
         ]),
         ("Licencias de conducir y seguridad vial.", [
-            dict(t="Brindar asistencia técnica a la Dirección Regional de Transportes para emitir licencias electrónicas.",
+            dict(t="Brindar asistencia técnica a la Dirección Regional de Transportes para emitir licencias "
+                   "electrónicas.",
                  r="MTC - DGAT", o=["MTC"], d="Sistema de licencias electrónicas en producción", due=(30, 90)),
         ]),
         ("Emergencia vial por huaicos.", [
@@ -258,7 +261,8 @@ POOLS: dict[str, list[tuple[str, list[dict]]]] = {
     ],
     "MVCS": [
         ("Agua potable y saneamiento en zonas rurales.", [
-            dict(t="Financiar la ejecución del proyecto de agua potable y saneamiento rural en {prov} para {n} familias.",
+            dict(t="Financiar la ejecución del proyecto de agua potable y saneamiento rural en {prov} para {n} "
+                   "familias.",
                  r="PNSR", o=["PNSR"], d="Resolución de transferencia de recursos", n=(300, 1500), cui=True,
                  due=(90, 180)),
             dict(t="Brindar asistencia técnica a las JASS de {prov} para la cloración del agua.",
@@ -269,7 +273,8 @@ POOLS: dict[str, list[tuple[str, list[dict]]]] = {
                  r="MVCS - PNSU", o=["MVCS"], d="Acta de recepción de obra", cui=True, due=(120, 240)),
         ]),
         ("Vivienda social.", [
-            dict(t="Asignar {n} Bonos Familiares Habitacionales en la modalidad de construcción en sitio propio en {prov}.",
+            dict(t="Asignar {n} Bonos Familiares Habitacionales en la modalidad de construcción en sitio propio en "
+                   "{prov}.",
                  r="Fondo MIVIVIENDA", o=["MVCS"], d="Relación de bonos asignados", n=(100, 500), due=(60, 120)),
         ]),
         ("Drenaje pluvial en la ciudad de {prov}.", [
@@ -277,7 +282,8 @@ POOLS: dict[str, list[tuple[str, list[dict]]]] = {
                  r="MVCS; ARCC", o=["MVCS", "ARCC"], d="Expediente técnico aprobado", cui=True, due=(90, 180)),
         ]),
         ("Intervenciones de reconstrucción pendientes.", [
-            dict(t="Priorizar en el plan de la Autoridad para la Reconstrucción con Cambios las defensas ribereñas de {prov}.",
+            dict(t="Priorizar en el plan de la Autoridad para la Reconstrucción con Cambios las defensas ribereñas "
+                   "de {prov}.",
                  r="ARCC", o=["ARCC"], d="Oficio de priorización", due=(30, 60)),
         ]),
         ("Formalización de la propiedad urbana.", [
@@ -312,7 +318,8 @@ POOLS: dict[str, list[tuple[str, list[dict]]]] = {
                  r="MINEDU - DITE", o=["MINEDU"], d="Actas de entrega a las UGEL", n=(500, 3000), due=(30, 60)),
         ]),
         ("Alimentación escolar desde el primer día de clases.", [
-            dict(t="Asegurar la entrega de raciones del programa de alimentación escolar en {prov} desde el inicio del año escolar.",
+            dict(t="Asegurar la entrega de raciones del programa de alimentación escolar en {prov} desde el inicio "
+                   "del año escolar.",
                  r="MIDIS - Qali Warma; UGEL", o=["MIDIS"], d="Reporte de atención", due=(20, 40)),
         ]),
         ("Colegio de Alto Rendimiento de {region}.", [

@@ -245,7 +245,8 @@ class _Builder:
             region = orgs.find_region(region_name)
             honorific, name = self._person()
             if spec["body"] == "Muni Ejecutivo" or region.code == "1501":
-                position = f"Alcalde{'sa' if honorific == 'Sra.' else ''} Provincial de {rng.choice(content.PLACES[region_name])}"
+                place = rng.choice(content.PLACES[region_name])
+                position = f"Alcalde{'sa' if honorific == 'Sra.' else ''} Provincial de {place}"
                 if region.code == "1501":
                     position = "Teniente Alcalde de la Municipalidad Metropolitana de Lima"
             elif spec["body"].startswith("Consejo Regional de Salud"):

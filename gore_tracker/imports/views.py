@@ -109,8 +109,9 @@ def index():
         else:
             d = outcome.existing_draft
             link = url_for(".review", draft_id=d.id) if d.status == DraftStatus.READY else url_for(".index")
-            notes.append(Markup("«{}» ya está entre sus borradores: <a href=\"{}\" class=\"alert-link\">{}</a>.").format(
-                outcome.filename, link, "revisarlo" if d.status == DraftStatus.READY else "ver su estado"))
+            notes.append(Markup(
+                "«{}» ya está entre sus borradores: <a href=\"{}\" class=\"alert-link\">{}</a>."
+            ).format(outcome.filename, link, "revisarlo" if d.status == DraftStatus.READY else "ver su estado"))
     db.session.commit()
     started = worker.start([d.id for d in queued])
     if queued:

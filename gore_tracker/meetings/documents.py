@@ -127,7 +127,8 @@ def shape_errors(document) -> dict[str, list[str]]:
                      "null": "nulo"}
             message = "Debe ser " + " o ".join(names.get(e, e) for e in expected) + "."
         elif err.validator in ("enum",):
-            message = "Valor no permitido; use uno de: " + ", ".join(str(v) for v in err.validator_value if v is not None) + "."
+            allowed = ", ".join(str(v) for v in err.validator_value if v is not None)
+            message = f"Valor no permitido; use uno de: {allowed}."
         errors.setdefault(".".join(path), []).append(message)
     return errors
 

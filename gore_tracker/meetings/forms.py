@@ -106,6 +106,11 @@ def _max(n: int) -> Length:
     return Length(max=n, message=f"Máximo {n} caracteres.")
 
 
+def _sized(label: str, key: str, **render) -> StringField:
+    """A text input as long as the acta's limit for ``key`` (``limits.MAX_LEN``)."""
+    return StringField(label, validators=[_max(MAX_LEN[key])], render_kw={"maxlength": MAX_LEN[key], **render})
+
+
 class RowNumber:
     """A TEMA/COMPROMISO number: required unless the whole row is blank (then it is ignored)."""
 
@@ -133,9 +138,9 @@ class SubForm(Form):
 
 
 class AttendeeForm(SubForm):
-    honorific = StringField("Tratamiento", validators=[_max(MAX_LEN["honorific"])], render_kw={"list": "honorifics", "maxlength": MAX_LEN["honorific"]})
-    name = StringField("Nombre", validators=[_max(MAX_LEN["name"])], render_kw={"maxlength": MAX_LEN["name"]})
-    position = StringField("Cargo", validators=[_max(MAX_LEN["position"])], render_kw={"maxlength": MAX_LEN["position"]})
+    honorific = _sized("Tratamiento", "honorific", list="honorifics")
+    name = _sized("Nombre", "name")
+    position = _sized("Cargo", "position")
     side = SelectField("Por", choices=_choices(SIDES), default="region",
                        invalid_choice_message="Valor no permitido.")
     region = SelectField("Gobierno regional", choices=region_choices, validate_choice=False)
@@ -151,7 +156,10 @@ class CommitmentForm(SubForm):
     responsible = StringField("Responsable")
     due = DateField("Plazo", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     deliverable = StringField("Producto esperado", validators=[_max(MAX_LEN["deliverable"])])
-    target = DecimalField("Meta", validators=[Optional(), NumberRange(min=MIN_TARGET, max=MAX_TARGET, message="La meta debe ser un número entre 0 y 999 999 999 999.")],
+    target = DecimalField("Meta",
+                          validators=[Optional(),
+                                      NumberRange(min=MIN_TARGET, max=MAX_TARGET,
+                                                  message="La meta debe ser un número entre 0 y 999 999 999 999.")],
                           places=None,
                           invalid_value_message="Escriba un número (use punto para decimales).",
                           render_kw={"inputmode": "decimal"})
@@ -194,19 +202,22 @@ class OtherTopicForm(SubForm):
 
 
 class ActaForm(FlaskForm):
-    body = StringField("Instancia", default=DEFAULT_BODY, validators=[_max(MAX_LEN["body"])], render_kw={"list": "bodies", "maxlength": MAX_LEN["body"]})
-    edition = IntegerField("Edición (número)", validators=[Optional(), NumberRange(min=1, max=MAX_EDITION, message=f"Entre 1 y {MAX_EDITION}.")],
+    body = StringField("Instancia", default=DEFAULT_BODY, validators=[_max(MAX_LEN["body"])],
+                       render_kw={"list": "bodies", "maxlength": MAX_LEN["body"]})
+    edition = IntegerField("Edición (número)",
+                           validators=[Optional(),
+                                       NumberRange(min=1, max=MAX_EDITION, message=f"Entre 1 y {MAX_EDITION}.")],
                            invalid_value_message=NUMBER_MESSAGE, render_kw={"min": 1, "inputmode": "numeric"})
-    title = StringField("Título", validators=[_max(MAX_LEN["title"])], render_kw={"maxlength": MAX_LEN["title"]})
+    title = _sized("Título", "title")
     session_type = SelectField("Tipo de sesión", choices=_choices(SESSION_TYPES), default="ordinaria",
                                invalid_choice_message="Valor no permitido.")
     date = DateField("Fecha", validators=[InputRequired("Indique la fecha de la sesión.")],
                      invalid_value_message=DATE_MESSAGE)
-    place = StringField("Lugar (ciudad)", validators=[_max(MAX_LEN["place"])], render_kw={"maxlength": MAX_LEN["place"]})
+    place = _sized("Lugar (ciudad)", "place")
     modality = SelectField("Modalidad", choices=_choices(MODALITIES), default="presencial",
                            invalid_choice_message="Valor no permitido.")
     sector = SelectField("Sector", validate_choice=False)
-    moderator = StringField("Moderador", validators=[_max(MAX_LEN["moderator"])], render_kw={"maxlength": MAX_LEN["moderator"]})
+    moderator = _sized("Moderador", "moderator")
     observations = TextAreaField("Observaciones", render_kw={"rows": 3})
     absent_regions = SelectMultipleField("Gobiernos regionales que no asistieron", choices=region_choices,
                                          validate_choice=False)

@@ -5,7 +5,8 @@ Each account carries a random ``session_epoch``. ``User.get_id()`` returns
 and in the signed remember-me cookie; the user loader (``load_session_user``) accepts the
 value only while the epoch is still the account's current one and the sign-in is younger
 than ``REMEMBER_COOKIE_DURATION`` (Flask-Login's remember cookie carries no date of its own,
-so this is what makes "30 days at most" hold on the server, not only in the browser). ``end_sessions`` draws a new epoch, so every cookie issued
+so this is what makes "30 days at most" hold on the server, not only in the browser).
+``end_sessions`` draws a new epoch, so every cookie issued
 before it — session or remember-me, on any device, copied or not — stops loading a user.
 A deactivated account loads no user either, and reactivating it does not bring old
 cookies back, because deactivation ended them first.

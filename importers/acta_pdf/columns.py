@@ -309,7 +309,9 @@ def valley(lines: list[Line], lo: float, hi: float, force: bool = False) -> floa
     return lo + best
 
 
-_DATEISH = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\b|\bd[ií]as\b|permanente", re.I)
+_DATEISH = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}"
+                      r"|\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre"
+                      r"|noviembre|diciembre)\b|\bd[ií]as\b|permanente", re.I)
 
 
 def _guess_extra_role(col: Column, lines: list[Line]) -> str:

@@ -332,7 +332,8 @@ def read_page(page, number: int, *, find_tables: bool = True, max_chars: int | N
             "too-complex", number,
             f"El PDF tiene páginas demasiado complejas para procesarlas ({len(chars)} caracteres en una página).",
         )
-    ocr_text = bool(chars) and sum(1 for c in chars[:200] if "GlyphLess" in (c.get("fontname") or "")) > len(chars[:200]) // 2
+    head = chars[:200]
+    ocr_text = bool(chars) and sum(1 for c in head if "GlyphLess" in (c.get("fontname") or "")) > len(head) // 2
     # glyphs without Unicode mapping come out as "(cid:N)": such a text layer says nothing
     garbled = bool(chars) and sum(1 for c in chars if (c.get("text") or "").startswith("(cid:")) > 0.3 * len(chars)
     raw = extract_words(chars, extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
@@ -396,7 +397,8 @@ def read_page(page, number: int, *, find_tables: bool = True, max_chars: int | N
     return Page(number, float(page.width), float(page.height), items, bool(tables), ocr_text, garbled)
 
 
-def _uncovered(spans: list[tuple[float, float]], lo: float, hi: float, min_width: float = 10.0) -> list[tuple[float, float]]:
+def _uncovered(spans: list[tuple[float, float]], lo: float, hi: float,
+               min_width: float = 10.0) -> list[tuple[float, float]]:
     """x-ranges of [lo, hi] that none of the (sorted) spans covers, at least ``min_width`` wide."""
     out = []
     x = lo
@@ -579,7 +581,8 @@ def remove_headers_footers(pages: list[Page], zone: float = 0.3) -> None:
     body_top = [min((it.top for it in pg.items if id(it) not in drops[i]), default=None) for i, pg in enumerate(pages)]
     for idx, pg in enumerate(pages):
         if idx > 0:
-            m = _margin_line(pg, drops[idx], [t for j, t in enumerate(body_top) if j != idx and t is not None], title_keys)
+            others = [t for j, t in enumerate(body_top) if j != idx and t is not None]
+            m = _margin_line(pg, drops[idx], others, title_keys)
             if m is not None:
                 drops[idx].add(id(m))
         if drops[idx]:

@@ -385,7 +385,8 @@ class ActaReader:
                     title = re.sub(r"(?:(?<=\s)|^)([TIl1|!]{1,4})\s*(?=GORE\b)",
                                    lambda m: m.group(1).translate(str.maketrans("Tl1|!", "IIIII")) + " ", title)
                 # a heading broken over two lines: "GORE EJECUTIVO" / "EXTRAORDINARIO"
-                if i + 1 < len(lines) and re.fullmatch(r"(?:extra)?ordinari[oa]|\d{4}|(?:sesi[oó]n\s+)?(?:extra)?ordinaria", fold(lines[i + 1])):
+                if i + 1 < len(lines) and re.fullmatch(
+                        r"(?:extra)?ordinari[oa]|\d{4}|(?:sesi[oó]n\s+)?(?:extra)?ordinaria", fold(lines[i + 1])):
                     title += " " + collapse(lines[i + 1])
                 title = re.sub(r"^[\"“”'«»]+|[\"“”'«»]+$", "", title)
                 # the heading itself, without what surrounds it ("ACTA DEL ...", "– MINSA")
@@ -537,7 +538,8 @@ class ActaReader:
             body = [ln for ln in body if ln.words]
         if same_line:
             # continuation of wrapped side headings ("REGIONALES")
-            body = [ln for ln in body if fold(ln.text) not in ("regionales", "gobiernos", "gobiernos regionales", "sector")]
+            body = [ln for ln in body
+                    if fold(ln.text) not in ("regionales", "gobiernos", "gobiernos regionales", "sector")]
             split = colmod.attendee_split(body, region_x, sector_x, lookalikes=self.ocr)
             if split is None:
                 split = (region_x + sector_x) / 2
@@ -561,7 +563,8 @@ class ActaReader:
                      if any(w.x0 >= split - 3 for w in ln.words)]
 
             def people(ls):
-                return sum(1 for x in ls if self._strip_bullet(x.text)[0] or split_honorific(self._strip_bullet(x.text)[1])[0])
+                return sum(1 for x in ls
+                           if self._strip_bullet(x.text)[0] or split_honorific(self._strip_bullet(x.text)[1])[0])
 
             # two lists side by side only when both columns start people of their own
             if people(left) >= 2 and people(right) >= 2:
@@ -673,8 +676,8 @@ class ActaReader:
 
     def _names_region_body(self, position: str) -> bool:
         fp = fold(position)
-        if re.search(r"\b(?:gobierno regional|gobernador|gobernadora|vicegobernador|vicegobernadora|gore|consejer[oa] regional|"
-                     r"alcalde|alcaldesa|municipalidad|regional de|regional del)\b", fp):
+        if re.search(r"\b(?:gobierno regional|gobernador|gobernadora|vicegobernador|vicegobernadora|gore"
+                     r"|consejer[oa] regional|alcalde|alcaldesa|municipalidad|regional de|regional del)\b", fp):
             return True
         return False
 
@@ -815,7 +818,8 @@ class ActaReader:
             if {"topic", "commitment"} & {_header_role(c.text) for c in ne}:
                 self.found["commit_columns"] = True
             return
-        if row.full and len(ne) == 1 and not match_label(ne[0].text, "tema") and not match_label(ne[0].text, "compromiso"):
+        if (row.full and len(ne) == 1 and not match_label(ne[0].text, "tema")
+                and not match_label(ne[0].text, "compromiso")):
             if _COMMIT_HEADINGS.match(ft):
                 return
             if self._is_region_title(text, cell=row.ruled):
@@ -891,7 +895,8 @@ class ActaReader:
                         last.region, last.printed, last.matched = name, joined, True
                         continue
                 if fold(text) != fold(last.printed if last else "") and (
-                    self._is_region_title(text, cell=True) or re.match(r"^(?:gobierno|gore|municipalidad)\b", fold(text))
+                    self._is_region_title(text, cell=True)
+                    or re.match(r"^(?:gobierno|gore|municipalidad)\b", fold(text))
                 ):
                     self._new_block(text, row.page)
                     self.blocks[-1].from_cell = True
@@ -1103,7 +1108,8 @@ class ActaReader:
                         cut = None
                         continue
             cut = None
-            if len(ne) == 1 and it.full and self._is_region_title(ne[0].text, cell=it.ruled) and not _ITEM_NO.match(ne[0].text):
+            if (len(ne) == 1 and it.full and self._is_region_title(ne[0].text, cell=it.ruled)
+                    and not _ITEM_NO.match(ne[0].text)):
                 region, cut = self._region_cell(ne[0], it)
                 continue
             item_cells = ne
@@ -1219,7 +1225,8 @@ class ActaReader:
                     runs[-1]["lines"].append(" ".join(w.text for w in lw))
                     runs[-1]["bottom"] = ln.bottom
                 else:
-                    runs.append({"lines": [" ".join(w.text for w in lw)], "top": ln.top, "bottom": ln.bottom, "page": ln.page})
+                    runs.append({"lines": [" ".join(w.text for w in lw)], "top": ln.top, "bottom": ln.bottom,
+                                 "page": ln.page})
             prev_had_left = bool(lw)
             if rw:
                 t = " ".join(w.text for w in rw)
@@ -1330,8 +1337,8 @@ class ActaReader:
         if sector_printed is None:
             # no SECTOR row: a ministry named in the heading lines
             for line in self.header_lines + (self.pages[0].bands if self.pages else []):
-                m = re.search(r"\b(ministerio\s+(?:de|del)\s+[^,;:()\-–]+(?:,\s*[^,;:()\-–]+)?|presidencia del consejo de ministros)",
-                              line, re.I)
+                m = re.search(r"\b(ministerio\s+(?:de|del)\s+[^,;:()\-–]+(?:,\s*[^,;:()\-–]+)?"
+                              r"|presidencia del consejo de ministros)", line, re.I)
                 if m and self.ref.match_sector(m.group(1)):
                     sector_printed = collapse(m.group(1))
                     break
@@ -1353,7 +1360,8 @@ class ActaReader:
             if rest and not re.fullmatch(r"[-–—/.\s]*|n/?a|ninguno", fold(rest)):
                 moderator = name_case(rest)
         if self.date is None:
-            w.append(ParseWarning("date-missing", "meeting.date", "No se encontró la fecha del acta («Ciudad, D de mes de AAAA»)."))
+            w.append(ParseWarning("date-missing", "meeting.date",
+                                  "No se encontró la fecha del acta («Ciudad, D de mes de AAAA»)."))
         meeting = {
             "title": title,
             "session_type": session,
@@ -1412,7 +1420,8 @@ class ActaReader:
                         # loses the spaces around it and around a slash: "PCM/GORE", "PCM- SD"
                         resp = re.sub(r"(?<=\w)\s*[—–-]+\s+|\s+[—–-]+\s*(?=\w)", " – ", resp)
                         resp = re.sub(r"(?<=[A-Za-zÁÉÍÓÚÑáéíóúñ])\s*/\s*(?=[A-Za-zÁÉÍÓÚÑáéíóúñ])", " / ", resp)
-                    cms.append({"number": c.number, "text": text, "due": due.isoformat() if due else None, "responsible": resp})
+                    cms.append({"number": c.number, "text": text, "due": due.isoformat() if due else None,
+                                "responsible": resp})
                     pages.setdefault((bi, c.number), c.page)
                 topics.append({"number": t.number, "text": join_lines(t.lines), "commitments": cms})
             regions.append({"region": b.region, "topics": topics})
@@ -1428,7 +1437,8 @@ _HEADER_KEYS = {
     "topic": ("tema", "temas", "tematratado", "temastratados", "asunto", "asuntos", "problematica"),
     "commitment": ("compromiso", "compromisos", "compromisosasumidos", "acuerdo", "acuerdos", "compromisoasumido"),
     "responsible": ("responsable", "responsables", "entidadresponsable", "responsabledelcumplimiento"),
-    "due": ("plazo", "plazos", "fecha", "fechalimite", "plazodecumplimiento", "plazodeejecucion", "fechadecumplimiento"),
+    "due": ("plazo", "plazos", "fecha", "fechalimite", "plazodecumplimiento", "plazodeejecucion",
+            "fechadecumplimiento"),
     "number": ("n", "no", "nro", "item", "numero"),
     "region": ("gobiernoregional", "gobiernosregionales", "region", "regiones", "gore", "departamento"),
 }
@@ -1459,7 +1469,8 @@ def _line_pitch(lines: list[Line]) -> float | None:
     return (g + max(1.5, 0.25 * height)) / 0.9
 
 
-_OBS_LABEL = re.compile(r"^(?:OBSERVACI[OÓ]N(?:ES)?|Observaci[oó]n(?:es)?)(?![\w])\s*(?P<sep>[:.\-–—]?)\s*(?P<rest>.*)$", re.S)
+_OBS_LABEL = re.compile(r"^(?:OBSERVACI[OÓ]N(?:ES)?|Observaci[oó]n(?:es)?)(?![\w])"
+                        r"\s*(?P<sep>[:.\-–—]?)\s*(?P<rest>.*)$", re.S)
 
 
 def _obs_label(line: Line, ocr: bool = False) -> str | None:

@@ -273,7 +273,8 @@ def starts_with_honorific(text: str) -> bool:
 
 # ----------------------------------------------------------------------------- capitalisation
 
-_PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "el", "en", "a", "para", "por", "con", "da", "di", "van", "von"}
+_PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "el", "en", "a", "para", "por", "con", "da", "di", "van",
+              "von"}
 _ROMAN = re.compile(r"^(?=[IVXLC]+$)M{0,3}(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 _KEEP_UPPER = {"GORE", "MML", "PCM", "MEF"}
 
@@ -288,7 +289,7 @@ def title_case(text: str) -> str:
     for i, w in enumerate(collapse(text).split(" ")):
         core = w.strip("“”\"'()")
         if core.upper() in _KEEP_UPPER or _ROMAN.match(core) or any(ch.isdigit() for ch in core):
-            out.append(w if not core.upper() in _KEEP_UPPER else w.upper())
+            out.append(w if core.upper() not in _KEEP_UPPER else w.upper())
         elif i > 0 and fold(core) in _PARTICLES:
             out.append(w.lower())
         else:

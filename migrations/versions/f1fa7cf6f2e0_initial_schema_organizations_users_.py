@@ -1,7 +1,7 @@
 """Initial schema: organizations, users, meetings, commitments, history, files
 
 Revision ID: f1fa7cf6f2e0
-Revises: 
+Revises:
 Create Date: 2026-11-23 18:09:01.676178
 
 """

@@ -18,6 +18,8 @@ from gore_tracker.users.models import Role, User
 from gore_tracker.utils.dates import today as lima_today
 from tests.conftest import csrf_from
 
+pytestmark = pytest.mark.slow  # each loads the whole demo data set
+
 
 def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))

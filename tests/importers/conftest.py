@@ -228,8 +228,10 @@ def simple_blocks(n_regions: int = 2) -> list[Block]:
     for k in range(n_regions):
         out.append(Block(names[k], [
             ("TEMA 1", f"Financiamiento del hospital regional número {k + 1}.", [
-                ("COMPROMISO 1", f"El ministerio evaluará el expediente técnico del hospital {k + 1}.", "MINSA", "31/03/2022"),
-                ("COMPROMISO 2", "Se conformará una mesa técnica de trabajo en un plazo de 15 días.", "MINSA / GORE", "30 días"),
+                ("COMPROMISO 1", f"El ministerio evaluará el expediente técnico del hospital {k + 1}.", "MINSA",
+                 "31/03/2022"),
+                ("COMPROMISO 2", "Se conformará una mesa técnica de trabajo en un plazo de 15 días.", "MINSA / GORE",
+                 "30 días"),
             ]),
             ("TEMA 2", "Brecha de personal de salud en zonas rurales.", [
                 ("COMPROMISO 3", "El ministerio asignará plazas de serums a la región.", "DIGEP", "junio 2022"),

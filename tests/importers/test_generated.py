@@ -13,6 +13,8 @@ import pytest
 
 from .conftest import collapsed
 
+pytestmark = pytest.mark.slow  # every variant parsed, and all regenerated
+
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "fixtures" / "generated"
 SCHEMA = json.loads((ROOT / "fixtures" / "actas" / "acta.schema.json").read_text("utf-8"))

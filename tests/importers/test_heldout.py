@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -20,6 +19,8 @@ import pytest
 from importers.acta_pdf.ocr import ocr_status
 
 from .conftest import FIXTURES, collapsed, commitment_f1
+
+pytestmark = pytest.mark.slow  # every file of two corpora parsed
 
 SCHEMA = json.loads((FIXTURES / "actas" / "acta.schema.json").read_text("utf-8"))
 TEXT_CORPORA = ("heldout-chromium", "heldout-lo")
@@ -60,6 +61,8 @@ def test_parser_reads_the_held_out_acta_exactly(corpus, name):
         assert collapsed(got[key]) == collapsed(expected[key]), f"{name}: {key}"
 
 
+@pytest.mark.ocr
+@pytest.mark.slow
 @pytest.mark.skipif(ocr_status() is not None, reason=f"OCR not available ({ocr_status()})")
 def test_a_speckled_scan_reaches_the_bar():
     # specks read as "o", "*", "[" beside the labels once merged commitments here (F1 0.44)

@@ -16,6 +16,8 @@ from importers.acta_pdf import REASONS, ActaParseError
 from importers.acta_pdf.sandbox import Limits, run_child, run_parse
 from tests.importers import hostile
 
+pytestmark = pytest.mark.slow  # each builds a hostile file and runs the sandbox on it
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 MEMORY = 512 * 1024 * 1024
 SMALL = {"PARSE_MAX_MEMORY": MEMORY, "PARSE_CPU_SECONDS": 20, "PARSE_WALL_SECONDS": 30}

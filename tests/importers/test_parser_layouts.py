@@ -10,6 +10,8 @@ from importers.acta_pdf.ocr import ocr_status
 
 from .conftest import ACTAS, Block, commitment_f1, simple_blocks
 
+pytestmark = pytest.mark.slow  # each builds an acta with reportlab and parses it
+
 
 def _content(acta):
     doc = acta.to_dict()
@@ -35,7 +37,8 @@ def test_four_columns_with_wrapped_dates_and_responsibles(make_acta, validate_ac
     assert doc["attendees"] == [
         {"name": "Juan Pérez Soto", "honorific": "Sr.", "position": "Gobernador Regional de Cusco",
          "side": "region", "region": "Cusco"},
-        {"name": "Ana Ríos Vega", "honorific": "Dra.", "position": "Ministra de Salud", "side": "sector", "region": None},
+        {"name": "Ana Ríos Vega", "honorific": "Dra.", "position": "Ministra de Salud", "side": "sector",
+         "region": None},
     ]
     assert doc["meeting"] == {"title": "GORE Ejecutivo Ordinario", "session_type": "ordinaria", "date": "2022-03-14",
                               "place": "Cusco", "sector": "Ministerio de Salud", "moderator": "Rosa Quispe Mamani"}
@@ -45,7 +48,8 @@ def test_four_columns_with_wrapped_dates_and_responsibles(make_acta, validate_ac
 @pytest.mark.parametrize("four", [False, True])
 def test_borderless_tables_read_like_ruled_ones(make_acta, four):
     spec = dict(blocks=simple_blocks(3), four_columns=four,
-                other_topics=[("GOBIERNO REGIONAL DE PUNO", ["Solicitan la visita del ministro.", "Solicitan apoyo técnico."])],
+                other_topics=[("GOBIERNO REGIONAL DE PUNO",
+                               ["Solicitan la visita del ministro.", "Solicitan apoyo técnico."])],
                 observations="No asistió el Gobierno Regional de Tacna.")
     ruled = parse_acta(make_acta(**spec))
     borderless = parse_acta(make_acta(borders=False, **spec))
@@ -67,7 +71,8 @@ def test_long_acta_over_many_pages_keeps_every_commitment(make_acta):
             comps = []
             for _ in range(2):
                 n += 1
-                comps.append((f"COMPROMISO {n}", f"Compromiso {n} del tema {t} en el bloque {k}: el sector " + "coordinará " * 12
+                comps.append((f"COMPROMISO {n}",
+                              f"Compromiso {n} del tema {t} en el bloque {k}: el sector " + "coordinará " * 12
                               + "con el gobierno regional.", None, None))
             rows.append((f"TEMA {t}", f"Tema {t} del bloque {k}, " + "problemática " * 15 + "regional.", comps))
         blocks.append(Block(name, rows))
@@ -171,6 +176,7 @@ def test_extraordinary_edition_heading(make_acta):
 # ----------------------------------------------------------------------------- OCR of a fresh scan
 
 
+@pytest.mark.ocr
 @pytest.mark.skipif(ocr_status() is not None, reason=f"OCR not available: {ocr_status()}")
 def test_a_fresh_scan_goes_through_ocr(make_acta, tmp_path):
     import pypdfium2
@@ -323,7 +329,8 @@ def _shape_no_labels(P, grid, Table, TableStyle, borders):
     rows = [[P("TEMA", True), P("COMPROMISO", True)], [P("GOBIERNO REGIONAL DE CUSCO", True), ""],
             [P(T1), P(C1)], ["", P(C2)], [P(T2), P(C3)], [P("GOBIERNO REGIONAL DE PUNO", True), ""], [P(T2), P(C1)]]
     return [P("COMPROMISOS ASUMIDOS", True),
-            Table(rows, colWidths=[170, 270], style=TableStyle(grid(borders) + [("SPAN", (0, 1), (-1, 1)), ("SPAN", (0, 5), (-1, 5))]))]
+            Table(rows, colWidths=[170, 270],
+                  style=TableStyle(grid(borders) + [("SPAN", (0, 1), (-1, 1)), ("SPAN", (0, 5), (-1, 5))]))]
 
 
 def _shape_numbered_lists(P, grid, Table, TableStyle, borders):
@@ -331,7 +338,8 @@ def _shape_numbered_lists(P, grid, Table, TableStyle, borders):
             [P("1. " + T1), P("1. " + C1 + "\n2. " + C2)], [P("2. " + T2), P("3. " + C3)],
             [P("GOBIERNO REGIONAL DE PUNO", True), ""], [P("1. " + T2), P("1. " + C1)]]
     return [P("COMPROMISOS ASUMIDOS", True),
-            Table(rows, colWidths=[170, 270], style=TableStyle(grid(borders) + [("SPAN", (0, 1), (-1, 1)), ("SPAN", (0, 4), (-1, 4))]))]
+            Table(rows, colWidths=[170, 270],
+                  style=TableStyle(grid(borders) + [("SPAN", (0, 1), (-1, 1)), ("SPAN", (0, 4), (-1, 4))]))]
 
 
 def _shape_single_column(P, grid, Table, TableStyle, borders):
@@ -348,7 +356,8 @@ EXPECTED_SHAPE = [("Cusco", 1, T1, 1, C1), ("Cusco", 1, T1, 2, C2), ("Cusco", 2,
 @pytest.mark.parametrize("shape", [_shape_region_column, _shape_no_labels, _shape_numbered_lists, _shape_single_column],
                          ids=["region-column", "no-labels", "numbered-lists", "single-column"])
 def test_table_shapes(tmp_path, shape, borders):
-    pdf = _story_acta(tmp_path / "acta.pdf", lambda P, grid, Table, TableStyle: shape(P, grid, Table, TableStyle, borders))
+    pdf = _story_acta(tmp_path / "acta.pdf",
+                      lambda P, grid, Table, TableStyle: shape(P, grid, Table, TableStyle, borders))
     acta = parse_acta(pdf)
     got = [(r["region"], t["number"], t["text"], c["number"], c["text"])
            for r in acta.regions for t in r["topics"] for c in t["commitments"]]
@@ -366,7 +375,8 @@ def test_three_columns_with_plazo_and_no_header(tmp_path):
                       style=TableStyle(grid(True) + [("SPAN", (0, 0), (-1, 0)), ("SPAN", (0, 1), (-1, 1))]))]
 
     acta = parse_acta(_story_acta(tmp_path / "acta.pdf", shape))
-    got = [(c["number"], c["due"], c["responsible"]) for r in acta.regions for t in r["topics"] for c in t["commitments"]]
+    got = [(c["number"], c["due"], c["responsible"])
+           for r in acta.regions for t in r["topics"] for c in t["commitments"]]
     assert got == [(1, "2022-03-31", None), (2, None, None), (3, "2022-06-30", None)]
 
 
@@ -401,6 +411,7 @@ def test_date_closing_the_acta_and_moderator_with_position(tmp_path):
     assert not any(w.code == "date-missing" for w in acta.warnings)
 
 
+@pytest.mark.ocr
 @pytest.mark.skipif(ocr_status() is not None, reason=f"OCR not available: {ocr_status()}")
 def test_scan_with_a_useless_text_layer_is_read_from_its_images(make_acta, tmp_path):
     """A copier's invisible text (here a stamp line) over the page images: the text layer says

@@ -1,5 +1,8 @@
 """The acta parser against the sample corpus (tests/fixtures/actas): every text sample
-exactly, the scans to the bar, every malformed file to its reason; and the CLI."""
+exactly, the scans to the bar, every malformed file to its reason; and the CLI.
+
+Successful parses of a sample come from ``parsed`` (tests/parse_cache.py): each file is parsed
+once per session, and the CLI import tests (tests/imports/test_cli.py) reuse those parses."""
 from __future__ import annotations
 
 import json
@@ -11,6 +14,7 @@ import pytest
 
 from importers.acta_pdf import ActaParseError, parse_acta
 from importers.acta_pdf.ocr import ocr_status
+from tests.parse_cache import SCANS_GROUP, parsed
 
 from .conftest import ACTAS, collapsed, commitment_f1, corpus
 
@@ -21,9 +25,10 @@ def _truth(name: str) -> dict:
     return json.loads((ACTAS / name).with_suffix(".json").read_text("utf-8"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", corpus("text"))
 def test_text_sample_parses_exactly(name, validate_acta):
-    document = parse_acta(ACTAS / name).to_dict()
+    document = parsed(ACTAS / name).to_dict()
     validate_acta(document)
     assert collapsed(document) == collapsed(_truth(name))
 
@@ -43,10 +48,13 @@ needs_ocr = pytest.mark.skipif(
 
 
 @needs_ocr
+@pytest.mark.ocr
+@pytest.mark.slow
+@pytest.mark.xdist_group(SCANS_GROUP)  # before the CLI import of the same scans, on the same worker
 @pytest.mark.parametrize("name", corpus("scanned"))
 def test_scanned_sample_reaches_the_bar(name, validate_acta):
     truth = _truth(name)
-    acta = parse_acta(ACTAS / name)
+    acta = parsed(ACTAS / name)
     document = acta.to_dict()
     validate_acta(document)
     assert document["source"] == truth["source"]
@@ -77,8 +85,9 @@ def test_scan_with_ocr_switched_off_is_refused():
     assert info.value.reason == "ocr-unavailable"
 
 
+@pytest.mark.slow  # a real parse (shared through parse_cache)
 def test_commitments_remember_their_page():
-    acta = parse_acta(ACTAS / "acta-2017-04-11-pcm.pdf")
+    acta = parsed(ACTAS / "acta-2017-04-11-pcm.pdf")
     pages = acta.commitment_pages
     assert pages[(0, 1)] == 1          # Amazonas, COMPROMISO N° 1
     assert pages[(0, 4)] == 2          # the row continued on page 2
@@ -89,12 +98,14 @@ def test_commitments_remember_their_page():
     assert {"block": 0, "number": 4, "page": 2} in result["commitment_pages"]
 
 
+@pytest.mark.slow  # a real parse (shared through parse_cache)
 def test_text_sample_has_no_warnings():
-    assert parse_acta(ACTAS / "acta-2017-01-11-mef.pdf").warnings == []
+    assert parsed(ACTAS / "acta-2017-01-11-mef.pdf").warnings == []
 
 
+@pytest.mark.slow  # a real parse (shared through parse_cache)
 def test_filename_option_names_the_source():
-    acta = parse_acta(ACTAS / "acta-2017-10-02-produce.pdf", filename="subido.pdf")
+    acta = parsed(ACTAS / "acta-2017-10-02-produce.pdf", filename="subido.pdf")
     assert acta.source["filename"] == "subido.pdf"
 
 
@@ -106,11 +117,12 @@ def test_unknown_option_is_a_programming_error():
 # ----------------------------------------------------------------------------- CLI
 
 
-def _cli(*args, cwd=ROOT):
+def _cli(*args, cwd=ROOT):  # every test using it is marked slow: a Python process each
     return subprocess.run([sys.executable, "-m", "importers.acta_pdf", *map(str, args)],
                           capture_output=True, cwd=cwd, timeout=120)
 
 
+@pytest.mark.slow
 def test_cli_prints_the_document_and_exits_0():
     proc = _cli(ACTAS / "seed-ayacucho-2020-12-08.pdf")
     assert proc.returncode == 0, proc.stderr
@@ -119,6 +131,7 @@ def test_cli_prints_the_document_and_exits_0():
 
 
 @pytest.mark.parametrize("name", corpus("malformed"))
+@pytest.mark.slow
 def test_cli_bad_file_prints_one_line_and_exits_2(name):
     proc = _cli(ACTAS / name)
     err = proc.stderr.decode("utf-8")
@@ -128,6 +141,7 @@ def test_cli_bad_file_prints_one_line_and_exits_2(name):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_cli_missing_file_exits_2(tmp_path):
     proc = _cli(tmp_path / "no-existe.pdf")
     assert proc.returncode == 2
@@ -135,11 +149,13 @@ def test_cli_missing_file_exits_2(tmp_path):
     assert len(proc.stderr.decode().strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_cli_prints_warnings_on_stderr_and_still_exits_0(tmp_path, make_acta):
     from .conftest import ActaSpec, Block
 
     pdf = make_acta(ActaSpec(sector="MINISTERIO DE ASUNTOS MÁGICOS", blocks=[
-        Block("GOBIERNO REGIONAL DE NARNIA", [("TEMA 1", "Un tema.", [("COMPROMISO 1", "Un compromiso.", None, None)])]),
+        Block("GOBIERNO REGIONAL DE NARNIA",
+              [("TEMA 1", "Un tema.", [("COMPROMISO 1", "Un compromiso.", None, None)])]),
     ]))
     proc = _cli(pdf)
     assert proc.returncode == 0

@@ -349,13 +349,15 @@ def test_ocr_specks_are_dropped(spec, expected):
 
 
 def test_a_speck_glued_to_a_label_is_cut_off():
-    words = clean_ocr_words([Word("[COMPROMISO", 100, 166, 0, 10), Word("“|", 20, 30, 0, 10), Word("TEMA", 40, 64, 0, 10)])
+    words = clean_ocr_words([Word("[COMPROMISO", 100, 166, 0, 10), Word("“|", 20, 30, 0, 10),
+                             Word("TEMA", 40, 64, 0, 10)])
     assert [w.text for w in words] == ["COMPROMISO", "TEMA"]
     assert words[0].x0 == pytest.approx(106)
 
 
 def test_ocr_border_noise_is_removed():
-    words = clean_ocr_words([Word("de|La", 100, 130, 0, 10), Word("|", 140, 142, 0, 10), Word("Texto", 150, 180, 0, 10)])
+    words = clean_ocr_words([Word("de|La", 100, 130, 0, 10), Word("|", 140, 142, 0, 10),
+                             Word("Texto", 150, 180, 0, 10)])
     assert [w.text for w in words] == ["de", "La", "Texto"]
     assert words[1].x0 > words[0].x1
 
@@ -390,4 +392,5 @@ def test_bounded_decompression_stops_a_bomb():
 def test_glyph_estimate_counts_shown_strings():
     from importers.acta_pdf.safety import estimate_glyphs
 
-    assert estimate_glyphs(b"BT (Hola) Tj [(Mun) -20 (do)] TJ <00410042> Tj ET") == 4 + 3 + 2 + 4  # bytes shown (an upper bound for 2-byte fonts)
+    # bytes shown (an upper bound for 2-byte fonts)
+    assert estimate_glyphs(b"BT (Hola) Tj [(Mun) -20 (do)] TJ <00410042> Tj ET") == 4 + 3 + 2 + 4

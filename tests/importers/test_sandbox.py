@@ -17,6 +17,8 @@ from importers.acta_pdf import REASONS, ActaParseError, sandbox
 from importers.acta_pdf.sandbox import Limits, probe_file, run_child, run_parse
 from tests.importers import hostile
 
+pytestmark = pytest.mark.slow  # every test starts limited child processes
+
 ROOT = Path(__file__).resolve().parents[2]
 ACTAS = ROOT / "tests" / "fixtures" / "actas"
 MANIFEST = json.loads((ACTAS / "manifest.json").read_text("utf-8"))["files"]

@@ -1,7 +1,9 @@
 """`flask actas parse` and `flask actas import` through the CLI runner (and a real process).
 
 Mechanics use a stub parser (``IMPORT_PARSER``: the expected .json beside each sample);
-the tests marked ``real parser`` go through ``parse_acta`` itself."""
+the tests marked ``real parser`` go through ``parse_acta`` itself, in the sandbox's child, by
+way of the session's cache of parses (tests/parse_cache.py): a sample already parsed in this
+session (tests/importers/test_parser_samples.py, or the test before) is not parsed again."""
 from __future__ import annotations
 
 import hashlib
@@ -19,6 +21,9 @@ from sqlalchemy import func, select
 from gore_tracker.extensions import db
 from gore_tracker.meetings.models import Meeting
 from tests.conftest import PG_URL
+from tests.parse_cache import CACHED_PARSER, SCANS_GROUP
+
+pytestmark = pytest.mark.slow  # nearly every test runs sandboxed parses or a flask process
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ACTAS = ROOT / "tests" / "fixtures" / "actas"
@@ -54,6 +59,12 @@ def small_limits(app):
 
 
 @pytest.fixture
+def real_parser(app, small_limits):
+    app.config["IMPORT_PARSER"] = CACHED_PARSER
+    return app
+
+
+@pytest.fixture
 def stub(app, small_limits):
     app.config["IMPORT_PARSER"] = STUB + "from_expected"
     return app
@@ -84,7 +95,7 @@ def test_parse_prints_the_document_and_warnings_go_to_stderr(runner, stub):
 
 
 @pytest.mark.parametrize("name", TEXT_ACTAS)
-def test_parse_with_the_real_parser_prints_a_valid_gore_acta(runner, small_limits, name):
+def test_parse_with_the_real_parser_prints_a_valid_gore_acta(runner, real_parser, name):
     result = runner.invoke(args=["actas", "parse", str(ACTAS / name)])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
@@ -262,7 +273,9 @@ def test_missing_path_is_a_failure(runner, stub, make, tmp_path):
 
 
 @needs_ocr
-def test_real_parser_import_the_samples_twice_imports_each_acta_once(runner, small_limits, make, backend):
+@pytest.mark.ocr
+@pytest.mark.xdist_group(SCANS_GROUP)  # after test_parser_samples.py has OCR'd the scans, on this worker
+def test_real_parser_import_the_samples_twice_imports_each_acta_once(runner, real_parser, make, backend):
     """The issue's "done when": each acta once, scans skipped as already recorded.
 
     Real parses and OCR of the whole corpus take most of a minute: run once, on PostgreSQL

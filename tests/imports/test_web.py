@@ -90,6 +90,7 @@ def confirm(client, draft_id, **overrides):
 
 # -- the whole way ------------------------------------------------------------------------
 
+@pytest.mark.slow  # parses in a worker process
 def test_upload_parse_review_confirm_keeps_pdf_and_pages(app, client, login_as, make):
     liaison = login_as(make.user("liaison", "MINSA"))
     response = upload(client, SEED, expect=302)
@@ -162,6 +163,7 @@ def test_upload_parse_review_confirm_keeps_pdf_and_pages(app, client, login_as, 
     assert "Registrada como" in client.get("/importar").get_data(as_text=True)
 
 
+@pytest.mark.slow  # parses in a worker process
 def test_same_file_again_points_to_the_meeting(app, client, login_as, make):
     login_as(make.user("liaison", "MINSA"))
     upload(client, SEED, expect=302)
@@ -184,6 +186,7 @@ def test_same_file_while_still_a_draft_points_to_the_draft(app, client, login_as
     assert "ya está entre sus borradores" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
+@pytest.mark.slow  # parses in a worker process
 def test_another_copy_of_a_recorded_acta_points_to_it(app, client, login_as, make):
     """A scan of an acta already imported from its text PDF: different bytes, same acta."""
     login_as(make.user("coordinator"))
@@ -207,6 +210,7 @@ def test_another_copy_of_a_recorded_acta_points_to_it(app, client, login_as, mak
     assert drafts()[-1].meeting_id is None
 
 
+@pytest.mark.slow  # parses in a worker process
 def test_real_parser_end_to_end(app, client, login_as, make):
     """No stand-in: the sandboxed parse_acta reads the seed acta, which is recorded as expected."""
     app.config["IMPORT_PARSER"] = None
@@ -229,6 +233,7 @@ def test_real_parser_end_to_end(app, client, login_as, make):
 
 @pytest.mark.parametrize("name", ["malformed-not-acta.pdf", "malformed-truncated.pdf",
                                   "malformed-encrypted.pdf"])
+@pytest.mark.slow  # parses in a worker process
 def test_malformed_pdf_ends_in_a_failed_draft_with_its_message(app, client, login_as, make, name):
     app.config["IMPORT_PARSER"] = None  # the real probe and parser
     login_as(make.user("liaison", "MINSA"))
@@ -384,6 +389,7 @@ def _result_with_doubts() -> dict:
     return result
 
 
+@pytest.mark.slow  # parses in a worker process
 def test_review_shows_each_warning_beside_its_field(app, client, login_as, make, monkeypatch):
     login_as(make.user("coordinator"))
     stand_in(monkeypatch, _result_with_doubts())
@@ -397,10 +403,12 @@ def test_review_shows_each_warning_beside_its_field(app, client, login_as, make,
     assert fields["regions-1-region"] == ""  # not matched: "— Elija —"
 
     def beside(field_id, text):
-        return re.search(rf'id="{re.escape(field_id)}-warn" data-warning><span aria-hidden="true">⚠</span> {re.escape(text)}', html)
+        return re.search(rf'id="{re.escape(field_id)}-warn" data-warning>'
+                         rf'<span aria-hidden="true">⚠</span> {re.escape(text)}', html)
 
     assert beside("date", "No se encontró la fecha del acta.")
-    assert 'id="date"' in html and re.search(r'id="date"[^>]*class="[^"]*is-warned|class="[^"]*is-warned[^"]*"[^>]*id="date"', html)
+    assert 'id="date"' in html and re.search(
+        r'id="date"[^>]*class="[^"]*is-warned|class="[^"]*is-warned[^"]*"[^>]*id="date"', html)
     assert beside("sector", "Sector no reconocido: «MINISTERIO DE SALUDES».")
     assert beside("regions-1-region", "Gobierno regional no reconocido: «GOBIERNO REGIONAL DE MOQEGUA».")
     assert beside("regions-0-topics-1-commitments-0-number", "Falta el COMPROMISO anterior en la numeración.")
@@ -436,6 +444,7 @@ def test_review_shows_each_warning_beside_its_field(app, client, login_as, make,
     assert {c.source_page for c in meeting.commitments if c.region.name == "Moquegua"} == {2}
 
 
+@pytest.mark.slow  # parses in a worker process
 def test_pages_lost_by_the_form_are_merged_from_the_draft(app, client, login_as, make, monkeypatch):
     login_as(make.user("liaison", "MINSA"))
     upload(client, SEED, expect=302)
@@ -534,6 +543,7 @@ def test_discard(app, client, login_as, make):
     assert worker.run(draft.id) is None
 
 
+@pytest.mark.slow  # parses in a worker process
 def test_discard_from_the_review_page(app, client, login_as, make):
     login_as(make.user("liaison", "MINSA"))
     upload(client, SEED, expect=302)
@@ -565,6 +575,7 @@ def test_nav_link_hidden_for_viewers(app, client, login_as, make):
     assert "Importar acta" not in client.get("/").get_data(as_text=True)
 
 
+@pytest.mark.slow  # parses in a worker process
 def test_removing_a_recorded_draft_from_the_list_keeps_the_meeting_and_its_pdf(app, client, login_as, make):
     login_as(make.user("liaison", "MINSA"))
     upload(client, SEED, expect=302)

@@ -18,6 +18,8 @@ from gore_tracker.imports.models import ImportDraft
 from tests.conftest import csrf_from
 from tests.imports.web_stub import SAMPLES, STUB
 
+pytestmark = pytest.mark.slow  # worker processes
+
 SEED = SAMPLES / "seed-ayacucho-2020-12-08.pdf"
 
 

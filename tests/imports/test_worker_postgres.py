@@ -20,7 +20,7 @@ from tests import factories
 from tests.conftest import _base_config
 from tests.imports.web_stub import SAMPLES, STUB
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]  # worker processes
 SEED = SAMPLES / "seed-ayacucho-2020-12-08.pdf"
 
 

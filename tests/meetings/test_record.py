@@ -241,7 +241,8 @@ ERROR_CASES = {
     "huge number": (
         {"regions-1-topics-0-number": "99999999999"}, "regions-1-topics-0-number", "El número no puede pasar de 9999."),
     "CUI with letters": (
-        {"regions-2-topics-0-commitments-0-cui": "23A45"}, "regions-2-topics-0-commitments-0-cui", "Formato no válido."),
+        {"regions-2-topics-0-commitments-0-cui": "23A45"}, "regions-2-topics-0-commitments-0-cui",
+        "Formato no válido."),
     "target not a number": (
         {"regions-2-topics-0-commitments-0-target": "dos"}, "regions-2-topics-0-commitments-0-target",
         "Escriba un número (use punto para decimales)."),

@@ -193,7 +193,8 @@ def test_first_digest_has_no_comparison_then_compares_with_the_previous_snapshot
     [first] = to("cusco@example.pe")
     assert "Primer resumen" in first.text_body and "antes" not in first.text_body
     assert "Semana 2026-W" not in first.html_body
-    snapshot = db.session.scalar(select(DigestSnapshot).where(DigestSnapshot.scope == f"region:{people['cusco'].organization_id}"))
+    snapshot = db.session.scalar(
+        select(DigestSnapshot).where(DigestSnapshot.scope == f"region:{people['cusco'].organization_id}"))
     assert snapshot.iso_week == "2026-W09"
     assert snapshot.figures == {"total": 3, "by_status": {"pendiente": 3, "en_proceso": 0, "por_validar": 0,
                                                           "cumplido": 0, "no_cumplido": 0, "anulado": 0},

@@ -20,19 +20,19 @@ from gore_tracker.notifications import outbox
 from gore_tracker.notifications.models import OutboxMessage, OutboxStatus
 from tests.conftest import _base_config
 from tests.smtp import SENDER
+from tests.pgschema import with_options
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 PREFIX = "concurrency-test:"
 
 
 @pytest.fixture
 def pg_app(pg_schema, smtp_server, tmp_path):
     """An app on the PostgreSQL test database that commits for real (skipped without one)."""
-    config = _base_config(tmp_path, pg_schema)
+    # A dispatcher that waited for a locked row (instead of skipping it) fails fast.
+    config = _base_config(tmp_path, with_options(pg_schema, "-c lock_timeout=5000"))
     config.update({
         "MAIL_SERVER": smtp_server.host, "MAIL_PORT": smtp_server.port, "MAIL_DEFAULT_SENDER": SENDER,
-        # A dispatcher that waited for a locked row (instead of skipping it) fails fast.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": "-c lock_timeout=5000"}},
     })
     app = create_app(config)
     try:

@@ -45,7 +45,8 @@ def realistic(make):
     db.session.commit()
     move(made[0], admin, "en_proceso", at=lima(MONDAY - timedelta(days=5), 10, 15), progress=40,
          note="Se concluyó el estudio de suelos; falta la memoria descriptiva.")
-    apply_update(made[5], admin, status="cumplido", note="Relación remitida con oficio 123-2026", version=made[5].version)
+    apply_update(made[5], admin, status="cumplido", note="Relación remitida con oficio 123-2026",
+                 version=made[5].version)
     db.session.commit()
     waiting = commitment(make, admin, "Puno", sector="MINSA", due=MONDAY + timedelta(days=20),
                          text="Entregar las ambulancias asignadas a la Red de Salud Puno")

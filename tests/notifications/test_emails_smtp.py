@@ -84,9 +84,11 @@ def test_cli_flow_delivers_then_nothing_new(app, make, runner, smtp_server, mail
         result = runner.invoke(args=["outbox", "send"])
         assert result.exit_code == 0, result.output
 
-    delivered = sorted((rcpts[0], subject(m)) for m, (_, rcpts) in zip(smtp_server.messages, smtp_server.envelopes, strict=True))
+    delivered = sorted((rcpts[0], subject(m))
+                       for m, (_, rcpts) in zip(smtp_server.messages, smtp_server.envelopes, strict=True))
     assert delivered == [
-        ("admin@example.pe", "[GORE Tracker] Nacional: resumen semanal al 9 de marzo de 2026 — sin compromisos vencidos"),
+        ("admin@example.pe",
+         "[GORE Tracker] Nacional: resumen semanal al 9 de marzo de 2026 — sin compromisos vencidos"),
         ("cusco@example.pe", "[GORE Tracker] Cusco: 1 compromiso vencido"),
         ("cusco@example.pe", "[GORE Tracker] Cusco: resumen semanal al 9 de marzo de 2026 — sin compromisos vencidos"),
     ]

@@ -29,7 +29,8 @@ def mail(live_server):
             rows.append(outbox.enqueue(key=f"browser:{n}", kind="reminder" if n != 2 else "digest", user=None,
                                        to_email=to, subject=subject,
                                        text_body=f"Hola:\n\nEstos compromisos necesitan su atención:\n\n"
-                                                 f"- Compromiso {n}: instalar planta de oxígeno (vence el 24/11/2026)\n",
+                                                 f"- Compromiso {n}: instalar planta de oxígeno "
+                                                 "(vence el 24/11/2026)\n",
                                        html_body="<p>Hola</p>"))
         rows[0].status, rows[0].sent_at, rows[0].attempts = "sent", utcnow(), 1
         rows[2].status, rows[2].attempts = "failed", 6

@@ -87,7 +87,8 @@ def test_viewer_digest_is_off_until_switched_on(client, login_as, make):
     assert viewer.wants_digest
     [message] = digest.send_week("2026-W12").messages
     assert message.to_email == "viewer@example.pe" and "[GORE Tracker] Nacional:" in message.subject
-    assert "/preferencias/correo" in message.text_body and 'href="http://testserver/preferencias/correo"' in message.html_body
+    assert "/preferencias/correo" in message.text_body
+    assert 'href="http://testserver/preferencias/correo"' in message.html_body
 
 
 @pytest.mark.parametrize("field", ["reminders", "digest"])

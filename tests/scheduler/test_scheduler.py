@@ -132,7 +132,8 @@ def test_a_job_calls_its_notifications_function_with_now_and_commits(app, fixed_
         heartbeat.beat(now, name="digest-test")  # something written, to see the commit
         return "2 mensajes"
 
-    monkeypatch.setitem(sys.modules, "gore_tracker.notifications.digest", types.SimpleNamespace(enqueue_week=enqueue_week))
+    monkeypatch.setitem(sys.modules, "gore_tracker.notifications.digest",
+                        types.SimpleNamespace(enqueue_week=enqueue_week))
     assert jobs.run(app, jobs.digest) == "2 mensajes"
     assert calls == [fixed_now]
     db.session.rollback()  # only committed data is left
