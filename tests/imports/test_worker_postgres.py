@@ -46,7 +46,8 @@ def pg_app(pg_schema, tmp_path):
 
 
 def _worker(app, draft_id: int) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], FILES_DIR=app.config["FILES_DIR"])
+    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], FILES_DIR=app.config["FILES_DIR"],
+               SECRET_KEY=app.config["SECRET_KEY"])
     return subprocess.Popen([sys.executable, "-m", "gore_tracker.imports.worker", "--parser", STUB, str(draft_id)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
