@@ -108,6 +108,15 @@ def can_manage_draft(user, draft) -> bool:
     return can_see_all_drafts(user) or draft.uploaded_by_id == user.id
 
 
+def can_discard_draft(user, draft) -> bool:
+    """Discard a draft: who may manage it, but once its uploader handed it over to the
+    coordinators it is theirs (the mail they got links to it), so only admins and
+    coordinators may."""
+    if not can_manage_draft(user, draft):
+        return False
+    return draft.handed_over_at is None or can_see_all_drafts(user)
+
+
 def can_record_imported(user, named_sector_id: int | None, sector_id: int | None = None) -> bool:
     """Record an imported acta whose PDF names the sector ``named_sector_id`` (None: it names
     none, or none we recognise) as an acta of ``sector_id`` (None: of a sector still to be

@@ -268,6 +268,8 @@ def hand_over(draft_id: int):
 @login_required
 def discard(draft_id: int):
     draft = _load(draft_id)
+    if not permissions.can_discard_draft(current_user, draft):
+        abort(403)
     if not ActionForm().validate():
         abort(400)
     name = draft.original_name

@@ -338,3 +338,21 @@ def test_cli_records_a_liaisons_acta_that_names_no_sector_as_theirs(runner, cli_
     admin = make.user("admin")
     other = _import(runner, admin, PRODUCE)
     assert other.exit_code == 1 and "meeting.sector: Indique el sector." in other.stdout
+
+
+def test_a_handed_over_draft_is_the_coordinators_to_discard(client, login_as, make):
+    liaison = login_as(make.user("liaison", "MINSA"))
+    draft = ready_draft(liaison, PRODUCE)
+    assert hand_over(client, draft.id).status_code == 302
+    assert "data-discard" not in text(client.get("/importar"))
+    page = client.get("/importar").get_data(as_text=True)
+    response = client.post(f"/importar/{draft.id}/descartar", data={"csrf_token": csrf_from(page)})
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(ImportDraft, draft.id) is not None
+    logout(client)
+
+    login_as(make.user("coordinator"))
+    assert "data-discard-draft" in text(client.get(f"/importar/{draft.id}/revisar"))
+    page = client.get("/importar").get_data(as_text=True)
+    assert client.post(f"/importar/{draft.id}/descartar", data={"csrf_token": csrf_from(page)}).status_code == 302
