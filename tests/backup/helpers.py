@@ -56,8 +56,9 @@ def store_files(app, contents) -> None:
 
 
 class PgDatabases:
-    """Create PostgreSQL databases named after TEST_DATABASE_URL's (``<name>_src``…) and
-    drop them all at the end."""
+    """Create PostgreSQL databases named after TEST_DATABASE_URL's and the xdist worker's
+    (``<name>_gw0_src``…), so tests on two workers never drop each other's, and drop them all
+    at the end."""
 
     def __init__(self):
         self.base = make_url(PG_URL)
@@ -65,7 +66,8 @@ class PgDatabases:
         self.names: list[str] = []
 
     def create(self, suffix: str) -> str:
-        name = f"{self.base.database}_{suffix}"
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "master")
+        name = f"{self.base.database}_{worker}_{suffix}"
         with self.admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
